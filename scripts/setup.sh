@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets up a fresh clone on a Debian 12 machine (as root): the SystemTap packages the tests use
+# as oracle and corpus (systemtap, systemtap-common = the tapset library, systemtap-doc = the
+# example scripts), clang/lld/wasi-libc to rebuild the grammar wasm, then `npm ci` and the build.
+# Idempotent: apt is only called when a package is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(systemtap systemtap-common systemtap-doc clang lld wasi-libc)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund
+npm run -s build
