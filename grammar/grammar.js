@@ -84,6 +84,7 @@ module.exports = grammar({
     [$.target_symbol],
     [$.cast_expression],
     [$.atvar_expression],
+    [$.member_expression],
     [$._global_list_tail],
     // `f(%( c %? x %))`: an expression-level or an argument-list conditional.
     [$._argument_branch_list, $.preproc_conditional_expression],
@@ -739,11 +740,11 @@ module.exports = grammar({
     ),
 
     // Autocast: `(e)->f`, `f(x)->y[2]`, `(e)[0]`.
-    member_expression: $ => prec.right(PREC.POSTFIX, choice(seq(
+    member_expression: $ => choice(prec(1, seq(
       field('object', $.parenthesized_expression),
       $.subscript,
       repeat($._target_component),
-    ), seq(
+    )), seq(
       field('object', choice(
         $.parenthesized_expression,
         $.call_expression,
@@ -756,7 +757,7 @@ module.exports = grammar({
       )),
       $.member_access,
       repeat($._target_component),
-    ))),
+    )),
 
     _string_value: $ => choice($.string, $.string_concatenation, $.macro_invocation),
 

@@ -1,5 +1,0 @@
-"Systemtap grammar for tree-sitter"
-
-from ._binding import language
-
-__all__ = ["language"]
