@@ -53,80 +53,103 @@ static inline bool is_word_char(int32_t c) {
          c == '$' || c == '@';
 }
 
+/*
+ * How far (in characters) a marker looks ahead for the end of its branch. The non-unit
+ * branches of the installed tapsets are under 250 characters (units can be 100 KB long);
+ * the cap keeps a file full of unterminated conditionals from taking quadratic time.
+ * A branch longer than this is parsed as code (never raw).
+ */
+#define LOOKAHEAD_LIMIT 4096
+
 typedef struct {
   int brackets;      /* (, [, { minus ), ], } */
+  bool truncated;    /* the look-ahead limit was reached */
   bool unbalanced;   /* a closer came before its opener */
   bool first_else;   /* the first token is the keyword else */
   bool last_else;    /* the last token is the keyword else */
   bool empty;        /* no token at all */
 } BranchShape;
 
+/* Advances one character, counting it against the look-ahead budget. */
+static inline void step(TSLexer *lexer, uint32_t *budget) {
+  if (*budget > 0) (*budget)--;
+  lexer->advance(lexer, false);
+}
+
 /*
  * Reads the branch that starts at the lexer's position up to (not including) the `%:` or
  * `%)` that ends it at nesting depth 0, or to end of input. When `mark` is set, the token end
- * is marked after each significant character, so a RAW_TEXT token ends at the last one.
+ * is marked after each significant character, so a RAW_TEXT token ends at the last one, and
+ * there is no look-ahead limit (the characters are consumed as the token).
  */
 static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
   int depth = 0;
   bool seen_token = false;
+  uint32_t budget = LOOKAHEAD_LIMIT;
   shape->brackets = 0;
   shape->unbalanced = false;
   shape->first_else = false;
   shape->last_else = false;
   shape->empty = true;
+  shape->truncated = false;
 
   while (!lexer->eof(lexer)) {
+    if (!mark && budget == 0) {
+      shape->truncated = true;
+      return;
+    }
     int32_t c = lexer->lookahead;
     if (is_space(c)) {
-      lexer->advance(lexer, false);
+      step(lexer, &budget);
       continue;
     }
     bool is_token = true;
     bool token_is_else = false;
     if (c == '%') {
-      lexer->advance(lexer, false);
+      step(lexer, &budget);
       int32_t d = lexer->lookahead;
       if (d == '(') {
         depth++;
-        lexer->advance(lexer, false);
+        step(lexer, &budget);
       } else if (d == ')' || d == ':') {
         if (depth == 0) return; /* the branch ends before this marker */
         if (d == ')') depth--;
-        lexer->advance(lexer, false);
+        step(lexer, &budget);
       } else if (d == '?') {
-        lexer->advance(lexer, false);
+        step(lexer, &budget);
       } else if (d == '{') {
         /* embedded C up to %} */
-        lexer->advance(lexer, false);
+        step(lexer, &budget);
         int32_t prev = 0;
-        while (!lexer->eof(lexer)) {
+        while (!lexer->eof(lexer) && budget > 0) {
           int32_t e = lexer->lookahead;
-          lexer->advance(lexer, false);
+          step(lexer, &budget);
           if (prev == '%' && e == '}') break;
           prev = e;
         }
       }
     } else if (c == '"') {
-      lexer->advance(lexer, false);
-      while (!lexer->eof(lexer) && lexer->lookahead != '"' && lexer->lookahead != '\n') {
-        if (lexer->lookahead == '\\') lexer->advance(lexer, false);
-        if (!lexer->eof(lexer)) lexer->advance(lexer, false);
+      step(lexer, &budget);
+      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '"' &&
+             lexer->lookahead != '\n') {
+        if (lexer->lookahead == '\\') step(lexer, &budget);
+        if (!lexer->eof(lexer)) step(lexer, &budget);
       }
-      if (lexer->lookahead == '"') lexer->advance(lexer, false);
+      if (lexer->lookahead == '"') step(lexer, &budget);
     } else if (c == '#') {
-      while (!lexer->eof(lexer) && lexer->lookahead != '\n') lexer->advance(lexer, false);
+      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '\n') step(lexer, &budget);
       is_token = false;
     } else if (c == '/') {
-      lexer->advance(lexer, false);
+      step(lexer, &budget);
       if (lexer->lookahead == '/') {
-        while (!lexer->eof(lexer) && lexer->lookahead != '\n') lexer->advance(lexer, false);
+        while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '\n') step(lexer, &budget);
         is_token = false;
       } else if (lexer->lookahead == '*') {
-        lexer->advance(lexer, false);
+        step(lexer, &budget);
         int32_t prev = 0;
-        while (!lexer->eof(lexer)) {
+        while (!lexer->eof(lexer) && budget > 0) {
           int32_t e = lexer->lookahead;
-          lexer->advance(lexer, false);
+          step(lexer, &budget);
           if (prev == '*' && e == '/') break;
           prev = e;
         }
@@ -137,14 +160,14 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
       static const char keyword[] = "else";
       int length = 0;
       bool matches = true;
-      while (!lexer->eof(lexer) && is_word_char(lexer->lookahead)) {
+      while (!lexer->eof(lexer) && budget > 0 && is_word_char(lexer->lookahead)) {
         if (length < 4 && lexer->lookahead == keyword[length]) {
           length++;
         } else {
           matches = false;
           length = 5;
         }
-        lexer->advance(lexer, false);
+        step(lexer, &budget);
       }
       token_is_else = matches && length == 4;
     } else {
@@ -154,7 +177,7 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
         shape->brackets--;
         if (shape->brackets < 0) shape->unbalanced = true;
       }
-      lexer->advance(lexer, false);
+      step(lexer, &budget);
     }
     if (is_token) {
       if (!seen_token) shape->first_else = token_is_else;
@@ -167,6 +190,7 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
 }
 
 static bool is_raw(const BranchShape *shape) {
+  if (shape->truncated) return false;
   return shape->unbalanced || shape->brackets != 0 || shape->first_else || shape->last_else;
 }
 
