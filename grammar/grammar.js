@@ -40,9 +40,18 @@ const PREC = {
   CALL: 19,
 };
 
+// Reserved words, lexed by the external scanner (src/scanner.c keeps the same list in the same
+// order): a keyword is never an identifier, even where the keyword itself is not valid.
 const KEYWORDS = [
   'probe', 'global', 'function', 'if', 'else', 'for', 'foreach', 'in', 'limit', 'return',
   'delete', 'while', 'break', 'continue', 'next', 'string', 'long', 'try', 'catch', 'private',
+];
+
+// The print family: in an expression the name must be followed by `(` (parse.cxx:
+// `parse_symbol`), but it may name a function, a global or a parameter.
+const PRINT_FUNCTIONS = [
+  'print', 'printf', 'println', 'printd', 'printdln',
+  'sprint', 'sprintf', 'sprintln', 'sprintd', 'sprintdln',
 ];
 
 const ASSIGNMENT_OPERATORS = [
@@ -59,8 +68,6 @@ const STAT_OPERATORS = ['@count', '@sum', '@min', '@max', '@avg'];
 module.exports = grammar({
   name: 'systemtap',
 
-  word: $ => $.identifier,
-
   extras: $ => [/\s/, $.comment],
 
   externals: $ => [
@@ -71,6 +78,10 @@ module.exports = grammar({
     $.token_sequence,
     $._macro_open,
     $._macro_open_raw,
+    $.identifier,
+    $.glob,
+    ...KEYWORDS,
+    ...PRINT_FUNCTIONS,
   ],
 
   supertypes: $ => [$._expression, $._statement],
@@ -89,9 +100,9 @@ module.exports = grammar({
     // `f(%( c %? x %))`: an expression-level or an argument-list conditional.
     [$._argument_branch_list, $.preproc_conditional_expression],
     [$.preproc_conditional_arguments, $.preproc_conditional_expression],
-    [$.preproc_conditional_arguments, $.preproc_conditional_operators],
     // `a %( c %? + b %)`: the conditional continues the expression or is the next statement.
     [$.expression_statement, $.conditional_tail_expression],
+    [$._call_argument, $.conditional_tail_expression],
     [$.expression_statement, $.preproc_conditional_expression],
     [$.delete_statement, $.conditional_tail_expression],
     [$.return_statement, $.conditional_tail_expression],
@@ -113,7 +124,6 @@ module.exports = grammar({
       alias($.preproc_conditional_top_level, $.preproc_conditional),
       // A macro that expands to file-level items (tapset livepatch.stp).
       prec.dynamic(-1, $.macro_invocation),
-      ';',
     ),
 
     // ---------------------------------------------------------------- probes
@@ -137,7 +147,7 @@ module.exports = grammar({
     _probe_alias_header: $ => seq(
       'probe',
       $._alias_name,
-      repeat(seq('=', $._alias_name)),
+      repeat(seq(choice('=', '+='), $._alias_name)),
       field('operator', choice('=', '+=')),
       field('points', $.probe_point_list),
     ),
@@ -188,22 +198,18 @@ module.exports = grammar({
 
     component: $ => seq(
       field('name', $._component_name),
-      optional(seq('(', optional(field('argument', $._probe_point_argument)), ')')),
+      optional(seq('(', field('argument', $._probe_point_argument), ')')),
     ),
 
     _component_name: $ => choice(
       $.identifier,
       // Keywords used as components (`kernel.function`, `.return`); `probe` and `if` are left
       // out because they start a probe and a probe-point condition.
-      alias(choice(...KEYWORDS.filter(k => k !== 'probe' && k !== 'if')), $.identifier),
+      alias(choice(...KEYWORDS.filter(k => k !== 'probe' && k !== 'if'), ...PRINT_FUNCTIONS), $.identifier),
       $.glob,
       $.script_argument,
       $.macro_invocation,
     ),
-
-    glob: _ => token(choice(
-      /[A-Za-z0-9_]*\*[A-Za-z0-9_*]*/,
-    )),
 
     brace_expansion: $ => seq('{', sepBy1(',', $.probe_point), '}'),
 
@@ -223,7 +229,7 @@ module.exports = grammar({
     function_declaration: $ => seq(
       optional(field('modifier', $._private)),
       'function',
-      field('name', choice($.identifier, alias(choice('string', 'long'), $.identifier))),
+      field('name', choice($.identifier, alias(choice('string', 'long', ...PRINT_FUNCTIONS), $.identifier))),
       optional(seq(':', field('type', $.type))),
       field('parameters', $.parameter_list),
       optional(seq(':', field('priority', choice($.number, $.negative_number)))),
@@ -234,30 +240,35 @@ module.exports = grammar({
       )),
     ),
 
-    parameter_list: $ => seq('(', sepBy(',', $.parameter), ')'),
+    // stap accepts a trailing comma (`function add(a, b,)`).
+    parameter_list: $ => seq('(', optional(seq(sepBy1(',', $.parameter), optional(','))), ')'),
 
     parameter: $ => seq(
-      field('name', $.identifier),
+      field('name', $._declared_name),
       optional(seq(':', field('type', $.type))),
     ),
 
     type: _ => choice('long', 'string'),
 
+    private: _ => 'private',
+
     _private: $ => choice(
-      alias('private', $.private),
+      $.private,
       prec(1, alias($.macro_invocation, $.private)),
     ),
 
     // --------------------------------------------------------------- globals
 
-    global_declaration: $ => seq(
+    // Only a global declaration may be followed by `;` at file level.
+    global_declaration: $ => prec.right(seq(
       optional(field('modifier', $._private)),
       choice(
         seq('global', $._global_list),
         // `private x` is short for `private global x`.
-        seq(alias('private', $.private), $._global_list),
+        seq($.private, $._global_list),
       ),
-    ),
+      optional(';'),
+    )),
 
     // Globals separated by commas; a conditional may carry the commas in its branches.
     _global_list: $ => choice(
@@ -271,11 +282,14 @@ module.exports = grammar({
     ),
 
     global_variable: $ => prec.right(seq(
-      field('name', $.identifier),
+      field('name', $._declared_name),
       optional(field('wrap', '%')),
       optional(seq('[', field('size', choice($.number, $.macro_invocation)), ']')),
       optional(seq('=', field('value', $._literal_value))),
     )),
+
+    // A name being declared: the print-family names are allowed here.
+    _declared_name: $ => choice($.identifier, alias(choice(...PRINT_FUNCTIONS), $.identifier)),
 
     _literal_value: $ => choice(
       $.number,
@@ -315,16 +329,24 @@ module.exports = grammar({
       ))),
     ),
 
-    macro_invocation: $ => choice(
-      prec.right(seq(
-        field('name', $.macro_name),
-        optional(field('arguments', $.macro_arguments)),
-      )),
-      // A macro parameter may shadow an @-operator: `@define q(var) %( @cast(@var, "t") %)`.
-      prec(-1, field('name', alias(
-        choice('@var', '@cast', '@entry', '@defined', '@perf', '@const'),
-        $.macro_name,
-      ))),
+    macro_invocation: $ => prec.right(seq(
+      field('name', $.macro_name),
+      optional(field('arguments', $.macro_arguments)),
+    )),
+
+    // A macro parameter may shadow an @-operator: `@define q(var) %( @cast(@var, "t") %)`.
+    // Only taken as an argument, where the operator would need `(`.
+    _operator_parameter: $ => prec(-1, field('name', alias(
+      choice('@var', '@cast', '@entry', '@defined', '@perf', '@const'),
+      $.macro_name,
+    ))),
+
+    // An argument of a call, a macro or @cast: any expression, an unindexed histogram (for
+    // the print family), or a macro parameter named like an @-operator.
+    _call_argument: $ => choice(
+      $._expression,
+      $.histogram_expression,
+      alias($._operator_parameter, $.macro_invocation),
     ),
 
     macro_name: _ => /@[A-Za-z_][A-Za-z0-9_]*/,
@@ -335,7 +357,12 @@ module.exports = grammar({
       ')',
     ),
 
-    _macro_argument: $ => $._expression,
+    // A macro argument is a token list in stap; besides expressions, a bare print-family name
+    // is passed to be called inside the body (`@prometheus_dump_array1_map(a, "n", sprint)`).
+    _macro_argument: $ => choice(
+      $._call_argument,
+      alias(choice(...PRINT_FUNCTIONS), $.identifier),
+    ),
 
     // ---------------------------------------------------- preprocessor conditionals
 
@@ -427,6 +454,7 @@ module.exports = grammar({
       $.continue_statement,
       $.expression_statement,
       $.null_statement,
+      $.macro_definition,
       alias($.preproc_conditional_statements, $.preproc_conditional),
     ),
 
@@ -464,27 +492,63 @@ module.exports = grammar({
       field('body', $._statement),
     ),
 
+    // At most one sort directive: on the value, on one key, or after the array (where an
+    // aggregate `@sum` needs one). parse.cxx: `parse_foreach_loop`, "multiple sort directives".
     foreach_statement: $ => seq(
       'foreach', '(',
-      optional(seq(field('value', $.foreach_variable), '=')),
       choice(
-        field('key', $.foreach_variable),
-        seq('[', sepBy1(',', field('key', $.foreach_variable)), ']'),
+        seq(
+          field('value', alias($._foreach_sorted, $.foreach_variable)), '=',
+          $._foreach_keys_unsorted, 'in', $._foreach_array,
+        ),
+        seq(
+          optional(seq(field('value', alias($._foreach_unsorted, $.foreach_variable)), '=')),
+          $._foreach_keys_one_sorted, 'in', $._foreach_array,
+        ),
+        seq(
+          optional(seq(field('value', alias($._foreach_unsorted, $.foreach_variable)), '=')),
+          $._foreach_keys_unsorted, 'in', $._foreach_array,
+          optional(choice(
+            field('sort', $.sort_direction),
+            seq(field('aggregate', $.foreach_aggregate), field('sort', $.sort_direction)),
+          )),
+        ),
       ),
-      'in',
-      field('array', $._array_name),
-      optional(seq('[', field('slice', $.index_list), ']')),
-      optional(field('aggregate', $.foreach_aggregate)),
-      optional(field('sort', $.sort_direction)),
       optional(seq('limit', field('limit', $._expression))),
       ')',
       field('body', $._statement),
     ),
 
-    foreach_variable: $ => seq(
-      field('name', $.identifier),
-      optional(field('sort', $.sort_direction)),
+    _foreach_array: $ => seq(
+      field('array', $._array_name),
+      optional(seq('[', field('slice', $.index_list), ']')),
     ),
+
+    _foreach_keys_unsorted: $ => choice(
+      field('key', alias($._foreach_unsorted, $.foreach_variable)),
+      seq('[', $._foreach_key_list_unsorted, ']'),
+    ),
+
+    _foreach_keys_one_sorted: $ => choice(
+      field('key', alias($._foreach_sorted, $.foreach_variable)),
+      seq('[', $._foreach_key_list_one_sorted, ']'),
+    ),
+
+    // Left-recursive so that a key's sort marker alone decides which list it is in.
+    _foreach_key_list_unsorted: $ => choice(
+      field('key', alias($._foreach_unsorted, $.foreach_variable)),
+      seq($._foreach_key_list_unsorted, ',', field('key', alias($._foreach_unsorted, $.foreach_variable))),
+    ),
+
+    _foreach_key_list_one_sorted: $ => choice(
+      field('key', alias($._foreach_sorted, $.foreach_variable)),
+      seq($._foreach_key_list_unsorted, ',', field('key', alias($._foreach_sorted, $.foreach_variable))),
+      seq($._foreach_key_list_one_sorted, ',', field('key', alias($._foreach_unsorted, $.foreach_variable))),
+    ),
+
+    _foreach_unsorted: $ => field('name', $.identifier),
+
+    _foreach_sorted: $ => seq(field('name', $.identifier), field('sort', $.sort_direction)),
 
     foreach_aggregate: _ => choice('@count', '@sum', '@min', '@max', '@avg'),
 
@@ -537,7 +601,7 @@ module.exports = grammar({
       $.atvar_expression,
       $.member_expression,
       $.stat_expression,
-      $.histogram_expression,
+      alias($._indexed_histogram, $.histogram_expression),
       $.defined_expression,
       $.entry_expression,
       $.perf_expression,
@@ -661,7 +725,7 @@ module.exports = grammar({
     parenthesized_expression: $ => seq('(', $._expression, ')'),
 
     call_expression: $ => prec(PREC.CALL, seq(
-      field('function', choice($.identifier, $.script_argument)),
+      field('function', choice($.identifier, $.script_argument, alias(choice(...PRINT_FUNCTIONS), $.identifier))),
       field('arguments', $.argument_list),
     )),
 
@@ -669,7 +733,7 @@ module.exports = grammar({
     argument_list: $ => seq('(', optional($._argument_list), ')'),
 
     _argument_list: $ => choice(
-      seq($._expression, optional(choice(seq(',', $._argument_list), $._argument_list_tail))),
+      seq($._call_argument, optional(choice(seq(',', $._argument_list), $._argument_list_tail))),
       $._argument_list_tail,
     ),
 
@@ -713,7 +777,7 @@ module.exports = grammar({
       '->',
       field('field', choice(
         $.identifier,
-        alias($._keyword_identifier, $.identifier),
+        alias(choice(...KEYWORDS, ...PRINT_FUNCTIONS), $.identifier),
         $.macro_invocation,
       )),
     )),
@@ -724,7 +788,7 @@ module.exports = grammar({
 
     cast_expression: $ => seq(
       '@cast', '(',
-      field('operand', $._expression), ',',
+      field('operand', $._call_argument), ',',
       field('type', $._string_value),
       optional(seq(',', field('module', $._string_value))),
       ')',
@@ -774,20 +838,22 @@ module.exports = grammar({
       ),
     ),
 
-    histogram_expression: $ => prec.right(seq(
-      choice(
-        seq(field('operator', '@hist_log'), '(', field('argument', $._expression), ')'),
-        seq(
-          field('operator', '@hist_linear'), '(',
-          field('argument', $._expression), ',',
-          field('start', $._expression), ',',
-          field('stop', $._expression), ',',
-          field('interval', $._expression),
-          ')',
-        ),
+    // A histogram is only a print argument, or indexed by a bucket (`@hist_log(s)[3]`).
+    histogram_expression: $ => $._histogram,
+
+    _indexed_histogram: $ => seq($._histogram, '[', field('bucket', $._expression), ']'),
+
+    _histogram: $ => choice(
+      seq(field('operator', '@hist_log'), '(', field('argument', $._expression), ')'),
+      seq(
+        field('operator', '@hist_linear'), '(',
+        field('argument', $._expression), ',',
+        field('start', $._expression), ',',
+        field('stop', $._expression), ',',
+        field('interval', $._expression),
+        ')',
       ),
-      optional(seq('[', field('bucket', $._expression), ']')),
-    )),
+    ),
 
     defined_expression: $ => seq('@defined', '(', field('argument', $._expression), ')'),
     entry_expression: $ => seq('@entry', '(', field('argument', $._expression), ')'),
@@ -808,8 +874,6 @@ module.exports = grammar({
     // ------------------------------------------------------------- literals
 
     identifier: _ => /[A-Za-z_][A-Za-z0-9_$]*/,
-
-    _keyword_identifier: _ => choice(...KEYWORDS),
 
     number: _ => /[0-9][A-Za-z0-9]*/,
 
@@ -847,6 +911,8 @@ module.exports = grammar({
       seq('#', /.*/),
       seq('//', /.*/),
       seq('/*', /[^*]*\*+([^/*][^*]*\*+)*/, '/'),
+      // stap accepts a block comment that runs to the end of the file.
+      seq('/*', /([^*]|\*+[^*/])*\**/),
     )),
   },
 });

@@ -177,11 +177,6 @@
 (member_access
   field: (identifier) @property)
 
-; A keyword used as a member name (`->next`, `->string`) is an identifier whose child is the
-; keyword token; the child must not stay @keyword.
-(member_access
-  field: (identifier
-    _ @property))
 
 ; Script arguments.
 [

@@ -6,11 +6,17 @@
  * may hold half a construct, e.g. `if (x) {` with the `}` in a later conditional. When the
  * scanner reads `%?` or `%:` it looks ahead over the branch (to the `%:` or `%)` that ends it,
  * skipping nested conditionals, strings, comments and embedded C). If the branch's brackets do
- * not balance, or it starts or ends with `else`, the marker is returned as the *raw* variant
+ * not balance, or it starts or ends with `else`, or it is a lone `private`/`global` (tapset
+ * private30.stpm: `%( systemtap_v >= "3.0" %? private %)`), the marker is returned as the *raw* variant
  * and the branch text then comes back as one RAW_TEXT token (a `token_sequence` node).
  * Otherwise the branch is parsed with the grammar like any other code. The `%(` that opens an
  * `@define` body is classified the same way, since stap checks a macro body only when the
  * macro is expanded (tapset prometheus.stpm has an unused macro with unbalanced parentheses).
+ *
+ * It also lexes words: identifiers, probe-point globs (`sys_*`) where a glob is valid, and the
+ * reserved words. Lexing keywords here, rather than with tree-sitter's keyword extraction,
+ * makes a keyword an error wherever it is not valid (`x = if`), as in stap's lexer, instead
+ * of an identifier.
  *
  * Plain C, no allocation and no state: it must also build for wasm (web-tree-sitter).
  */
@@ -28,7 +34,25 @@ enum TokenType {
   RAW_TEXT,
   MACRO_OPEN,
   MACRO_OPEN_RAW,
+  IDENTIFIER,
+  GLOB,
+  KEYWORD_FIRST, /* then one symbol per entry of RESERVED_WORDS, in order */
 };
+
+/*
+ * Words that are never identifiers: the keywords of parse.cxx, then the print family (which
+ * the grammar allows as declared names). Must match KEYWORDS and PRINT_FUNCTIONS in
+ * grammar.js, in order (a test checks this against src/grammar.json).
+ */
+static const char *const RESERVED_WORDS[] = {
+    "probe",  "global",  "function", "if",      "else",   "for",      "foreach",
+    "in",     "limit",   "return",   "delete",  "while",  "break",    "continue",
+    "next",   "string",  "long",     "try",     "catch",  "private",  "print",
+    "printf", "println", "printd",   "printdln", "sprint", "sprintf", "sprintln",
+    "sprintd", "sprintdln",
+};
+#define RESERVED_WORD_COUNT (sizeof(RESERVED_WORDS) / sizeof(RESERVED_WORDS[0]))
+#define MAX_WORD 16 /* longer than any reserved word */
 
 void *tree_sitter_systemtap_external_scanner_create(void) { return NULL; }
 void tree_sitter_systemtap_external_scanner_destroy(void *payload) { (void)payload; }
@@ -61,6 +85,14 @@ static inline bool is_word_char(int32_t c) {
  */
 #define LOOKAHEAD_LIMIT 4096
 
+static bool equal(const char *a, const char *b) {
+  while (*a && *a == *b) {
+    a++;
+    b++;
+  }
+  return *a == *b;
+}
+
 typedef struct {
   int brackets;      /* (, [, { minus ), ], } */
   bool truncated;    /* the look-ahead limit was reached */
@@ -68,6 +100,8 @@ typedef struct {
   bool first_else;   /* the first token is the keyword else */
   bool last_else;    /* the last token is the keyword else */
   bool empty;        /* no token at all */
+  unsigned tokens;   /* how many tokens (up to 2) */
+  bool lone_modifier; /* the only token is a word that cannot stand alone (`private`) */
 } BranchShape;
 
 /* Advances one character, counting it against the look-ahead budget. */
@@ -92,6 +126,8 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
   shape->last_else = false;
   shape->empty = true;
   shape->truncated = false;
+  shape->tokens = 0;
+  shape->lone_modifier = false;
 
   while (!lexer->eof(lexer)) {
     if (!mark && budget == 0) {
@@ -156,20 +192,20 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
         is_token = false;
       }
     } else if (is_word_char(c)) {
-      /* Compare the word with "else" as it is read. */
-      static const char keyword[] = "else";
-      int length = 0;
-      bool matches = true;
+      /* Read the word (its start) to compare it with a few keywords. */
+      char word[10];
+      unsigned length = 0;
       while (!lexer->eof(lexer) && budget > 0 && is_word_char(lexer->lookahead)) {
-        if (length < 4 && lexer->lookahead == keyword[length]) {
-          length++;
-        } else {
-          matches = false;
-          length = 5;
-        }
+        if (length < 9) word[length] = (char)lexer->lookahead;
+        length++;
         step(lexer, &budget);
       }
-      token_is_else = matches && length == 4;
+      if (length > 9) length = 9;
+      word[length] = 0;
+      token_is_else = equal(word, "else");
+      if (shape->tokens == 0) {
+        shape->lone_modifier = equal(word, "private") || equal(word, "global");
+      }
     } else {
       if (c == '(' || c == '[' || c == '{') {
         shape->brackets++;
@@ -180,6 +216,8 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
       step(lexer, &budget);
     }
     if (is_token) {
+      if (shape->tokens < 2) shape->tokens++;
+      if (shape->tokens > 1) shape->lone_modifier = false;
       if (!seen_token) shape->first_else = token_is_else;
       seen_token = true;
       shape->empty = false;
@@ -189,9 +227,68 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
   }
 }
 
+static inline bool is_word_start(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static inline bool is_digit(int32_t c) { return c >= '0' && c <= '9'; }
+
+/*
+ * Lexes an identifier, a reserved word or (when `glob_ok`) a glob such as `sys_*` or `*`.
+ * Returns false for anything else, e.g. a number, which the internal lexer then reads.
+ */
+static bool scan_word(TSLexer *lexer, bool glob_ok) {
+  char word[MAX_WORD + 1];
+  unsigned length = 0;
+  bool star = false;
+  bool starts_word = is_word_start(lexer->lookahead);
+  if (!starts_word && !(glob_ok && (lexer->lookahead == '*' || is_digit(lexer->lookahead)))) {
+    return false;
+  }
+  /* Trailing `$`s are not part of the word: they are a pretty-print suffix (`->f$$`). */
+  unsigned kept = 0;
+  for (;;) {
+    int32_t c = lexer->lookahead;
+    bool word_char = is_word_start(c) || is_digit(c) || c == '$';
+    if (c == '*' && glob_ok) {
+      star = true;
+    } else if (!word_char || (c == '$' && !starts_word)) {
+      break;
+    }
+    if (length < MAX_WORD) word[length] = (char)c;
+    length++;
+    lexer->advance(lexer, false);
+    if (c != '$') {
+      lexer->mark_end(lexer);
+      kept = length;
+    }
+  }
+  length = kept;
+  if (star) {
+    lexer->result_symbol = GLOB;
+    return true;
+  }
+  if (!starts_word) return false; /* a number */
+  if (length <= MAX_WORD) {
+    word[length] = 0;
+    for (unsigned i = 0; i < RESERVED_WORD_COUNT; i++) {
+      const char *k = RESERVED_WORDS[i];
+      unsigned j = 0;
+      while (k[j] && k[j] == word[j]) j++;
+      if (k[j] == 0 && word[j] == 0) {
+        lexer->result_symbol = KEYWORD_FIRST + i;
+        return true;
+      }
+    }
+  }
+  lexer->result_symbol = IDENTIFIER;
+  return true;
+}
+
 static bool is_raw(const BranchShape *shape) {
   if (shape->truncated) return false;
-  return shape->unbalanced || shape->brackets != 0 || shape->first_else || shape->last_else;
+  return shape->unbalanced || shape->brackets != 0 || shape->first_else || shape->last_else ||
+         shape->lone_modifier;
 }
 
 /* The lexer is just past a `%`; reads `?` or `:` and classifies the branch that follows. */
@@ -221,8 +318,11 @@ static bool scan_marker(TSLexer *lexer, const bool *valid_symbols) {
 bool tree_sitter_systemtap_external_scanner_scan(void *payload, TSLexer *lexer,
                                                  const bool *valid_symbols) {
   (void)payload;
-  /* During error recovery every symbol is valid; leave the work to the internal lexer. */
-  if (valid_symbols[RAW_TEXT] && valid_symbols[PP_THEN]) return false;
+  /* During error recovery every symbol is valid: lex words only, no branch markers. */
+  if (valid_symbols[RAW_TEXT] && valid_symbols[PP_THEN]) {
+    while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
+    return scan_word(lexer, false);
+  }
 
   if (valid_symbols[RAW_TEXT]) {
     while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
@@ -251,12 +351,13 @@ bool tree_sitter_systemtap_external_scanner_scan(void *payload, TSLexer *lexer,
     return true;
   }
 
+  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
+  /* Words are lexed in every state, valid or not: a misplaced keyword is an error token. */
+  if (lexer->lookahead != '%') return scan_word(lexer, valid_symbols[GLOB]);
   if (!(valid_symbols[PP_THEN] || valid_symbols[PP_THEN_RAW] || valid_symbols[PP_ELSE] ||
         valid_symbols[PP_ELSE_RAW])) {
     return false;
   }
-  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
-  if (lexer->lookahead != '%') return false;
   lexer->advance(lexer, false);
   return scan_marker(lexer, valid_symbols);
 }
