@@ -8,7 +8,7 @@
  * skipping nested conditionals, strings, comments and embedded C). If the branch's brackets do
  * not balance, or it starts or ends with `else`, or it is a lone `private`/`global` (tapset
  * private30.stpm: `%( systemtap_v >= "3.0" %? private %)`), the marker is returned as the *raw* variant
- * and the branch text then comes back as one RAW_TEXT token (a `token_sequence` node).
+ * and the branch text then comes back as one TOKEN_SEQUENCE token (a `token_sequence` node).
  * Otherwise the branch is parsed with the grammar like any other code. The `%(` that opens an
  * `@define` body is classified the same way, since stap checks a macro body only when the
  * macro is expanded (tapset prometheus.stpm has an unused macro with unbalanced parentheses).
@@ -31,7 +31,7 @@ enum TokenType {
   PP_THEN_RAW,
   PP_ELSE,
   PP_ELSE_RAW,
-  RAW_TEXT,
+  TOKEN_SEQUENCE,
   MACRO_OPEN,
   MACRO_OPEN_RAW,
   IDENTIFIER,
@@ -113,7 +113,7 @@ static inline void step(TSLexer *lexer, uint32_t *budget) {
 /*
  * Reads the branch that starts at the lexer's position up to (not including) the `%:` or
  * `%)` that ends it at nesting depth 0, or to end of input. When `mark` is set, the token end
- * is marked after each significant character, so a RAW_TEXT token ends at the last one, and
+ * is marked after each significant character, so a TOKEN_SEQUENCE token ends at the last one, and
  * there is no look-ahead limit (the characters are consumed as the token).
  */
 static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
@@ -319,17 +319,17 @@ bool tree_sitter_systemtap_external_scanner_scan(void *payload, TSLexer *lexer,
                                                  const bool *valid_symbols) {
   (void)payload;
   /* During error recovery every symbol is valid: lex words only, no branch markers. */
-  if (valid_symbols[RAW_TEXT] && valid_symbols[PP_THEN]) {
+  if (valid_symbols[TOKEN_SEQUENCE] && valid_symbols[PP_THEN]) {
     while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
     return scan_word(lexer, false);
   }
 
-  if (valid_symbols[RAW_TEXT]) {
+  if (valid_symbols[TOKEN_SEQUENCE]) {
     while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
     BranchShape shape;
     scan_branch(lexer, &shape, true);
     if (!shape.empty) {
-      lexer->result_symbol = RAW_TEXT;
+      lexer->result_symbol = TOKEN_SEQUENCE;
       return true;
     }
     /* An empty raw branch: scan_branch stopped just past the `%` of the next marker. */
