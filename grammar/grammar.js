@@ -80,6 +80,10 @@ module.exports = grammar({
     $._macro_open_raw,
     $.identifier,
     $.glob,
+    // `%{ ... %}`; the scanner reads it once, so an unterminated one (which it returns as the
+    // never-valid token below) costs linear time.
+    $.embedded_code,
+    $._unterminated_embedded_code,
     ...KEYWORDS,
     ...PRINT_FUNCTIONS,
   ],
@@ -765,7 +769,9 @@ module.exports = grammar({
       )),
     ),
 
-    target_variable: _ => /\$[$]*[A-Za-z_][A-Za-z0-9_]*/,
+    // `$var`, `$$vars`, up to `$$$$provider` (tapset python2.stp); a bounded number of `$`s
+    // keeps a long run of `$` from being rescanned at every position.
+    target_variable: _ => /\$\$?\$?\$?[A-Za-z_][A-Za-z0-9_]*/,
 
     _target_component: $ => choice(
       $.member_access,
@@ -904,8 +910,6 @@ module.exports = grammar({
     script_argument: _ => token(seq(choice('$', '@'), /[0-9]+/)),
 
     script_argument_count: _ => token(choice('$#', '@#')),
-
-    embedded_code: _ => token(seq('%{', /([^%]|%+[^%}])*/, /%+\}/)),
 
     comment: _ => token(choice(
       seq('#', /.*/),

@@ -36,6 +36,8 @@ enum TokenType {
   MACRO_OPEN_RAW,
   IDENTIFIER,
   GLOB,
+  EMBEDDED_CODE,
+  UNTERMINATED_EMBEDDED_CODE,
   KEYWORD_FIRST, /* then one symbol per entry of RESERVED_WORDS, in order */
 };
 
@@ -285,6 +287,29 @@ static bool scan_word(TSLexer *lexer, bool glob_ok) {
   return true;
 }
 
+/*
+ * The lexer is just past a `%` and at `{`: reads embedded C up to the first `%}` (stap does not
+ * look inside it). Without one, the rest of the input becomes one never-valid token, so the
+ * error costs one scan instead of one per `%{`.
+ */
+static bool scan_embedded_code(TSLexer *lexer) {
+  lexer->advance(lexer, false);
+  int32_t prev = 0;
+  while (!lexer->eof(lexer)) {
+    int32_t c = lexer->lookahead;
+    lexer->advance(lexer, false);
+    if (prev == '%' && c == '}') {
+      lexer->mark_end(lexer);
+      lexer->result_symbol = EMBEDDED_CODE;
+      return true;
+    }
+    prev = c;
+  }
+  lexer->mark_end(lexer);
+  lexer->result_symbol = UNTERMINATED_EMBEDDED_CODE;
+  return true;
+}
+
 static bool is_raw(const BranchShape *shape) {
   if (shape->truncated) return false;
   return shape->unbalanced || shape->brackets != 0 || shape->first_else || shape->last_else ||
@@ -318,13 +343,10 @@ static bool scan_marker(TSLexer *lexer, const bool *valid_symbols) {
 bool tree_sitter_systemtap_external_scanner_scan(void *payload, TSLexer *lexer,
                                                  const bool *valid_symbols) {
   (void)payload;
-  /* During error recovery every symbol is valid: lex words only, no branch markers. */
-  if (valid_symbols[TOKEN_SEQUENCE] && valid_symbols[PP_THEN]) {
-    while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
-    return scan_word(lexer, false);
-  }
+  /* During error recovery every symbol is valid: lex words and embedded C, no markers. */
+  bool recovering = valid_symbols[TOKEN_SEQUENCE] && valid_symbols[PP_THEN];
 
-  if (valid_symbols[TOKEN_SEQUENCE]) {
+  if (valid_symbols[TOKEN_SEQUENCE] && !recovering) {
     while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
     BranchShape shape;
     scan_branch(lexer, &shape, true);
@@ -337,12 +359,15 @@ bool tree_sitter_systemtap_external_scanner_scan(void *payload, TSLexer *lexer,
     return scan_marker(lexer, valid_symbols);
   }
 
-  if (valid_symbols[MACRO_OPEN] || valid_symbols[MACRO_OPEN_RAW]) {
+  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
+  /* Words are lexed in every state, valid or not: a misplaced keyword is an error token. */
+  if (lexer->lookahead != '%') return scan_word(lexer, valid_symbols[GLOB] && !recovering);
+  lexer->advance(lexer, false);
+  if (lexer->lookahead == '{') return scan_embedded_code(lexer);
+  if (recovering) return false;
+
+  if (lexer->lookahead == '(' && (valid_symbols[MACRO_OPEN] || valid_symbols[MACRO_OPEN_RAW])) {
     /* The `%(` that opens an @define body; the body is checked like a branch. */
-    while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
-    if (lexer->lookahead != '%') return false;
-    lexer->advance(lexer, false);
-    if (lexer->lookahead != '(') return false;
     lexer->advance(lexer, false);
     lexer->mark_end(lexer);
     BranchShape shape;
@@ -350,14 +375,5 @@ bool tree_sitter_systemtap_external_scanner_scan(void *payload, TSLexer *lexer,
     lexer->result_symbol = is_raw(&shape) ? MACRO_OPEN_RAW : MACRO_OPEN;
     return true;
   }
-
-  while (is_space(lexer->lookahead)) lexer->advance(lexer, true);
-  /* Words are lexed in every state, valid or not: a misplaced keyword is an error token. */
-  if (lexer->lookahead != '%') return scan_word(lexer, valid_symbols[GLOB]);
-  if (!(valid_symbols[PP_THEN] || valid_symbols[PP_THEN_RAW] || valid_symbols[PP_ELSE] ||
-        valid_symbols[PP_ELSE_RAW])) {
-    return false;
-  }
-  lexer->advance(lexer, false);
   return scan_marker(lexer, valid_symbols);
 }
