@@ -78,6 +78,7 @@ module.exports = grammar({
     $.token_sequence,
     $._macro_open,
     $._macro_open_raw,
+    $._pp_open_tail,
     $.identifier,
     $.glob,
     // `%{ ... %}`; the scanner reads it once, so an unterminated one (which it returns as the
@@ -105,11 +106,7 @@ module.exports = grammar({
     [$._argument_branch_list, $.preproc_conditional_expression],
     [$.preproc_conditional_arguments, $.preproc_conditional_expression],
     // `a %( c %? + b %)`: the conditional continues the expression or is the next statement.
-    [$.expression_statement, $.conditional_tail_expression],
-    [$._call_argument, $.conditional_tail_expression],
     [$.expression_statement, $.preproc_conditional_expression],
-    [$.delete_statement, $.conditional_tail_expression],
-    [$.return_statement, $.conditional_tail_expression],
     // `probe %( c %? a %: b %)`: alias names if `=` follows, else probe points.
     [$._alias_name, $._probe_point_branch_list],
     [$.preproc_conditional_alias_names, $.preproc_conditional_probe_points],
@@ -413,7 +410,7 @@ module.exports = grammar({
     preproc_conditional_operators: $ => ppConditional($, repeat1(seq(
       field('operator', choice(...BINARY_OPERATORS)),
       $._expression,
-    ))),
+    )), alias($._pp_open_tail, '%(')),
     preproc_conditional_literal: $ => ppConditional($, $._probe_point_argument),
 
     preproc_condition: $ => choice(
@@ -620,11 +617,12 @@ module.exports = grammar({
       alias($.preproc_conditional_expression, $.preproc_conditional),
     ),
 
-    // No static precedence: whether a `%(` after an expression continues it is left to GLR.
-    conditional_tail_expression: $ => seq(
+    // After an expression, a conditional whose branch starts with a binary operator continues
+    // it, as stap's token-level expansion does; the scanner marks its `%(` (_pp_open_tail).
+    conditional_tail_expression: $ => prec.left(seq(
       field('left', $._expression),
       field('tail', alias($.preproc_conditional_operators, $.preproc_conditional)),
-    ),
+    )),
 
     assignment_expression: $ => prec.right(PREC.ASSIGN, seq(
       field('left', $._expression),
@@ -926,11 +924,12 @@ module.exports = grammar({
  *
  * @param {GrammarSymbols<string>} $
  * @param {RuleOrLiteral} content
+ * @param {RuleOrLiteral} [open] the opening token, `%(` unless the scanner marks it
  * @returns {Rule}
  */
-function ppConditional($, content) {
+function ppConditional($, content, open = '%(') {
   return seq(
-    '%(',
+    open,
     field('condition', $.preproc_condition),
     choice(
       seq(alias($._pp_then, '%?'), field('consequence', alias(content, $.preproc_branch))),

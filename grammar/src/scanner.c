@@ -34,6 +34,7 @@ enum TokenType {
   TOKEN_SEQUENCE,
   MACRO_OPEN,
   MACRO_OPEN_RAW,
+  PP_OPEN_TAIL,
   IDENTIFIER,
   GLOB,
   EMBEDDED_CODE,
@@ -85,7 +86,7 @@ static inline bool is_word_char(int32_t c) {
  * the cap keeps a file full of unterminated conditionals from taking quadratic time.
  * A branch longer than this is parsed as code (never raw).
  */
-#define LOOKAHEAD_LIMIT 4096
+#define LOOKAHEAD_LIMIT 2048
 
 static bool equal(const char *a, const char *b) {
   while (*a && *a == *b) {
@@ -310,6 +311,88 @@ static bool scan_embedded_code(TSLexer *lexer) {
   return true;
 }
 
+/* Skips white space and comments; false at end of input or when the budget runs out. */
+static bool skip_trivia(TSLexer *lexer, uint32_t *budget) {
+  for (;;) {
+    if (lexer->eof(lexer) || *budget == 0) return false;
+    int32_t c = lexer->lookahead;
+    if (is_space(c)) {
+      step(lexer, budget);
+    } else if (c == '#') {
+      while (!lexer->eof(lexer) && *budget > 0 && lexer->lookahead != '\n') step(lexer, budget);
+    } else if (c == '/') {
+      /* Only called where a `/` cannot start the branch's first token if it is a comment. */
+      return true;
+    } else {
+      return true;
+    }
+  }
+}
+
+/*
+ * The lexer is just past a `%(` that follows an expression. Reads the condition up to `%?` and
+ * tells whether the branch starts with a binary operator: then the conditional continues the
+ * expression (`a %( c %? + b %)` is `a + b` when c holds), as stap's token-level expansion
+ * reads it, and not a new statement.
+ */
+static bool branch_starts_with_operator(TSLexer *lexer) {
+  uint32_t budget = LOOKAHEAD_LIMIT;
+  /* The condition: a few tokens, possibly strings, up to `%?`. */
+  for (;;) {
+    if (lexer->eof(lexer) || budget == 0) return false;
+    int32_t c = lexer->lookahead;
+    if (c == '"') {
+      step(lexer, &budget);
+      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '"' && lexer->lookahead != '\n') {
+        if (lexer->lookahead == '\\') step(lexer, &budget);
+        step(lexer, &budget);
+      }
+      step(lexer, &budget);
+    } else if (c == '%') {
+      step(lexer, &budget);
+      if (lexer->lookahead == '?') {
+        step(lexer, &budget);
+        break;
+      }
+      if (lexer->lookahead == '(' || lexer->lookahead == ')' || lexer->lookahead == ':') return false;
+    } else {
+      step(lexer, &budget);
+    }
+  }
+  for (;;) {
+    if (!skip_trivia(lexer, &budget)) return false;
+    if (lexer->lookahead != '/') break;
+    step(lexer, &budget);
+    int32_t d = lexer->lookahead;
+    if (d == '/') {
+      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '\n') step(lexer, &budget);
+    } else if (d == '*') {
+      step(lexer, &budget);
+      int32_t prev = 0;
+      while (!lexer->eof(lexer) && budget > 0) {
+        int32_t e = lexer->lookahead;
+        step(lexer, &budget);
+        if (prev == '*' && e == '/') break;
+        prev = e;
+      }
+    } else {
+      return true; /* division */
+    }
+  }
+  int32_t c = lexer->lookahead;
+  step(lexer, &budget);
+  int32_t d = lexer->lookahead;
+  switch (c) {
+    case '+': return d != '+';
+    case '-': return d != '-' && d != '>';
+    case '*': case '.': case '|': case '^': case '&': case '<': case '>': return true;
+    case '%': return d != '(' && d != ')' && d != ':' && d != '?' && d != '{';
+    case '=': return d == '=' || d == '~';
+    case '!': return d == '=' || d == '~';
+    default: return false;
+  }
+}
+
 static bool is_raw(const BranchShape *shape) {
   if (shape->truncated) return false;
   return shape->unbalanced || shape->brackets != 0 || shape->first_else || shape->last_else ||
@@ -366,6 +449,14 @@ bool tree_sitter_systemtap_external_scanner_scan(void *payload, TSLexer *lexer,
   if (lexer->lookahead == '{') return scan_embedded_code(lexer);
   if (recovering) return false;
 
+  if (lexer->lookahead == '(' && valid_symbols[PP_OPEN_TAIL] &&
+      !(valid_symbols[MACRO_OPEN] || valid_symbols[MACRO_OPEN_RAW])) {
+    lexer->advance(lexer, false);
+    lexer->mark_end(lexer);
+    if (!branch_starts_with_operator(lexer)) return false;
+    lexer->result_symbol = PP_OPEN_TAIL;
+    return true;
+  }
   if (lexer->lookahead == '(' && (valid_symbols[MACRO_OPEN] || valid_symbols[MACRO_OPEN_RAW])) {
     /* The `%(` that opens an @define body; the body is checked like a branch. */
     lexer->advance(lexer, false);
