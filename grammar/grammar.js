@@ -169,12 +169,14 @@ module.exports = grammar({
 
     _probe_point_list_tail: $ => choice(
       // A `{` after the conditional opens the probe body, not a brace expansion.
-      prec(1, alias($.preproc_conditional_probe_points, $.preproc_conditional)),
-      seq(
-        alias($.preproc_conditional_probe_points, $.preproc_conditional),
-        optional(','),
-        $._probe_point_list,
-      ),
+      prec(1, $._probe_point_conditional),
+      seq($._probe_point_conditional, optional(','), $._probe_point_list),
+    ),
+
+    // A conditional among probe points, optionally marked as a whole (`%( … %) ?`).
+    _probe_point_conditional: $ => seq(
+      alias($.preproc_conditional_probe_points, $.preproc_conditional),
+      optional(field('flag', choice('?', '!'))),
     ),
 
     // Inside a conditional's branch the list may also begin and end with a comma.
@@ -183,7 +185,7 @@ module.exports = grammar({
     _probe_point_branch_list: $ => choice(
       seq($.probe_point, optional(seq(',', optional($._probe_point_branch_list)))),
       seq(
-        alias($.preproc_conditional_probe_points, $.preproc_conditional),
+        $._probe_point_conditional,
         optional(seq(optional(','), optional($._probe_point_branch_list))),
       ),
     ),
@@ -230,7 +232,12 @@ module.exports = grammar({
     function_declaration: $ => seq(
       optional(field('modifier', $._private)),
       'function',
-      field('name', choice($.identifier, alias(choice('string', 'long', ...PRINT_FUNCTIONS), $.identifier))),
+      field('name', choice(
+        $.identifier,
+        alias(choice('string', 'long', ...PRINT_FUNCTIONS), $.identifier),
+        // A macro parameter in a macro body: `@define mk(name) %( function @name() {} %)`.
+        alias($._macro_reference, $.macro_invocation),
+      )),
       optional(seq(':', field('type', $.type))),
       field('parameters', $.parameter_list),
       optional(seq(':', field('priority', choice($.number, $.negative_number)))),
@@ -266,7 +273,7 @@ module.exports = grammar({
       choice(
         seq('global', $._global_list),
         // `private x` is short for `private global x`.
-        seq($.private, $._global_list),
+        seq(field('modifier', $.private), $._global_list),
       ),
       optional(';'),
     )),
@@ -350,6 +357,9 @@ module.exports = grammar({
       alias($._operator_parameter, $.macro_invocation),
     ),
 
+    // A macro name without arguments, where `(` belongs to what follows.
+    _macro_reference: $ => field('name', $.macro_name),
+
     macro_name: _ => /@[A-Za-z_][A-Za-z0-9_]*/,
 
     macro_arguments: $ => seq(
@@ -367,14 +377,37 @@ module.exports = grammar({
 
     // ---------------------------------------------------- preprocessor conditionals
 
-    preproc_conditional_top_level: $ => ppConditional($, repeat($._top_level_item)),
+    // One conditional per syntactic position, each aliased to `preproc_conditional`. A branch's
+    // content is a hidden rule of its own (`_branch_*`), aliased to `preproc_branch`, so that
+    // each branch is one node; branches that may be empty are optional.
+    preproc_conditional_top_level: $ => ppConditional($, $._branch_top_level, true),
     // At statement start a conditional is read as a statement-level one.
-    preproc_conditional_statements: $ => prec(1, prec.dynamic(1, ppConditional($, repeat($._statement)))),
+    preproc_conditional_statements: $ => prec(1, prec.dynamic(1, ppConditional($, $._branch_statements, true))),
     preproc_conditional_expression: $ => ppConditional($, $._expression),
-    preproc_conditional_arguments: $ => ppConditional($, optional(seq(
-      optional(','),
-      $._argument_branch_list,
-    ))),
+    preproc_conditional_arguments: $ => ppConditional($, $._branch_arguments, true),
+    preproc_conditional_probe_points: $ => ppConditional($, $._probe_point_branch, true),
+    preproc_conditional_globals: $ => ppConditional($, $._branch_globals, true),
+    preproc_conditional_components: $ => ppConditional($, $._branch_components, true),
+    preproc_conditional_function_body: $ => ppConditional($, $._branch_function_body),
+    preproc_conditional_if_header: $ => ppConditional($, $._branch_if_header),
+    preproc_conditional_alias_names: $ => ppConditional($, $._branch_alias_names),
+    preproc_conditional_probe_header: $ => ppConditional($, $._probe_alias_header),
+    // `(a + b %( c %? + d %))`: the conditional continues an expression with operators.
+    preproc_conditional_operators: $ => ppConditional($, $._branch_operators, false, alias($._pp_open_tail, '%(')),
+    preproc_conditional_literal: $ => ppConditional($, $._probe_point_argument),
+
+    _branch_top_level: $ => repeat1($._top_level_item),
+    _branch_statements: $ => repeat1($._statement),
+    _branch_arguments: $ => seq(optional(','), $._argument_branch_list),
+    _branch_globals: $ => seq(optional(','), $._global_branch_list),
+    _branch_components: $ => repeat1($._target_component),
+    _branch_function_body: $ => choice($.block, $.embedded_code),
+    _branch_if_header: $ => seq('if', '(', field('condition', $._expression), ')'),
+    _branch_alias_names: $ => seq($._alias_name, repeat(seq(choice('=', '+='), $._alias_name))),
+    _branch_operators: $ => repeat1(seq(
+      field('operator', choice(...BINARY_OPERATORS)),
+      $._expression,
+    )),
 
     _argument_branch_list: $ => choice(
       seq($._expression, optional(seq(',', optional($._argument_branch_list)))),
@@ -383,11 +416,6 @@ module.exports = grammar({
         optional(seq(optional(','), optional($._argument_branch_list))),
       ),
     ),
-    preproc_conditional_probe_points: $ => ppConditional($, optional($._probe_point_branch)),
-    preproc_conditional_globals: $ => ppConditional($, optional(seq(
-      optional(','),
-      $._global_branch_list,
-    ))),
 
     _global_branch_list: $ => choice(
       seq($.global_variable, optional(seq(',', optional($._global_branch_list)))),
@@ -396,22 +424,6 @@ module.exports = grammar({
         optional(seq(optional(','), optional($._global_branch_list))),
       ),
     ),
-    preproc_conditional_components: $ => ppConditional($, repeat($._target_component)),
-    preproc_conditional_function_body: $ => ppConditional($, choice($.block, $.embedded_code)),
-    preproc_conditional_if_header: $ => ppConditional($, seq(
-      'if', '(', field('condition', $._expression), ')',
-    )),
-    preproc_conditional_alias_names: $ => ppConditional($, seq(
-      $._alias_name,
-      repeat(seq('=', $._alias_name)),
-    )),
-    preproc_conditional_probe_header: $ => ppConditional($, $._probe_alias_header),
-    // `(a + b %( c %? + d %))`: the conditional continues an expression with operators.
-    preproc_conditional_operators: $ => ppConditional($, repeat1(seq(
-      field('operator', choice(...BINARY_OPERATORS)),
-      $._expression,
-    )), alias($._pp_open_tail, '%(')),
-    preproc_conditional_literal: $ => ppConditional($, $._probe_point_argument),
 
     preproc_condition: $ => choice(
       $.preproc_comparison,
@@ -852,11 +864,20 @@ module.exports = grammar({
       seq(
         field('operator', '@hist_linear'), '(',
         field('argument', $._expression), ',',
-        field('start', $._expression), ',',
-        field('stop', $._expression), ',',
-        field('interval', $._expression),
+        field('start', $._hist_bound), ',',
+        field('stop', $._hist_bound), ',',
+        field('interval', $._hist_bound),
         ')',
       ),
+    ),
+
+    // stap reads the @hist_linear bounds as literals ("expected number").
+    _hist_bound: $ => choice(
+      $.number,
+      $.negative_number,
+      $.script_argument,
+      $.macro_invocation,
+      alias($.preproc_conditional_literal, $.preproc_conditional),
     ),
 
     defined_expression: $ => seq('@defined', '(', field('argument', $._expression), ')'),
@@ -896,14 +917,17 @@ module.exports = grammar({
 
     // Adjacent literals concatenate (parse.cxx: `consume_string_literals`); a macro next to a
     // string is taken to expand to one, as in `kprobe.function(@arch_syscall_prefix "sys_x")`.
-    string_concatenation: $ => prec.right(1, choice(
-      seq($.string, repeat1(choice($.string, $.macro_invocation, $.script_argument))),
-      seq(
-        choice($.macro_invocation, $.script_argument),
-        $.string,
-        repeat(choice($.string, $.macro_invocation, $.script_argument)),
-      ),
+    // Left-recursive, so that each further literal is shifted rather than starting a new
+    // statement (`x = "a" "b" "c"` is one concatenation).
+    string_concatenation: $ => $._concatenation,
+
+    _concatenation: $ => prec.left(1, choice(
+      seq($.string, $._concatenated),
+      seq(choice($.macro_invocation, $.script_argument), $.string),
+      seq($._concatenation, $._concatenated),
     )),
+
+    _concatenated: $ => choice($.string, $.macro_invocation, $.script_argument),
 
     script_argument: _ => token(seq(choice('$', '@'), /[0-9]+/)),
 
@@ -920,23 +944,26 @@ module.exports = grammar({
 });
 
 /**
- * A preprocessor conditional whose branches hold `content`.
+ * A preprocessor conditional whose branches hold `branch`.
  *
  * @param {GrammarSymbols<string>} $
- * @param {RuleOrLiteral} content
+ * @param {RuleOrLiteral} branch a (hidden) rule, one `preproc_branch` node per branch
+ * @param {boolean} [mayBeEmpty] whether a branch may be empty
  * @param {RuleOrLiteral} [open] the opening token, `%(` unless the scanner marks it
  * @returns {Rule}
  */
-function ppConditional($, content, open = '%(') {
+function ppConditional($, branch, mayBeEmpty = false, open = '%(') {
+  /** @param {RuleOrLiteral} rule */
+  const maybe = (rule) => (mayBeEmpty ? optional(rule) : rule);
   return seq(
     open,
     field('condition', $.preproc_condition),
     choice(
-      seq(alias($._pp_then, '%?'), field('consequence', alias(content, $.preproc_branch))),
+      seq(alias($._pp_then, '%?'), maybe(field('consequence', alias(branch, $.preproc_branch)))),
       seq(alias($._pp_then_raw, '%?'), optional(field('consequence', $.token_sequence))),
     ),
     optional(choice(
-      seq(alias($._pp_else, '%:'), field('alternative', alias(content, $.preproc_branch))),
+      seq(alias($._pp_else, '%:'), maybe(field('alternative', alias(branch, $.preproc_branch)))),
       seq(alias($._pp_else_raw, '%:'), optional(field('alternative', $.token_sequence))),
     )),
     '%)',
