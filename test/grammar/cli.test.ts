@@ -61,6 +61,10 @@ describe('tree-sitter CLI', () => {
     assert.ok(cases >= 200, `only ${cases} corpus cases`);
     const { status, output } = runCli(['test'], grammarDir);
     assert.equal(status, 0, output.slice(-4000));
+    // CLI 0.22.6 exits 0 when an `:error` case fails; it marks every failure with ✗.
+    const failed = output.split('\n').filter((line) => line.includes('✗'));
+    assert.deepEqual(failed, [], 'failing corpus or highlight cases');
+    assert.match(output, /syntax highlighting:/, 'the highlight tests did not run');
   });
 
   test('the corpus counter counts cases and ignores underline-only lines', () => {
