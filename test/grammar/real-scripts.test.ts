@@ -10,6 +10,7 @@ import { before, describe, test } from 'node:test';
 
 import { createParser, type Node, type Parser } from '../../server/src/syntax/parser';
 import { exampleFiles, INSTALL_HINT, tapsetDir, tapsetFiles } from '../helpers/installed';
+import { findStap, makeFakeKbuild, runStap } from '../helpers/stap';
 
 /**
  * Example scripts that are not valid SystemTap, with what stap 4.8 says about them. The test
@@ -90,6 +91,27 @@ describe('installed examples', () => {
     }
     assert.deepEqual(failures, [], `${failures.length} of ${files.length} examples have errors`);
     assert.deepEqual(invalidSeen.sort(), Object.keys(INVALID_EXAMPLES).sort());
+  });
+});
+
+describe('invalid examples', () => {
+  test('stap -p1 rejects each example listed as invalid', async (t) => {
+    if (!findStap()) {
+      t.diagnostic('stap not found on PATH: the list of invalid examples is not checked against it');
+      return;
+    }
+    const kbuild = makeFakeKbuild();
+    try {
+      for (const suffix of Object.keys(INVALID_EXAMPLES)) {
+        const file = exampleFiles().find((f) => f.endsWith(suffix));
+        assert.ok(file, `${suffix} is not installed`);
+        const result = await runStap(['-r', kbuild.dir, '-p1', file, '1', '2', '3']);
+        assert.notEqual(result.status, 0, `stap -p1 accepts ${suffix}: remove it from INVALID_EXAMPLES`);
+        assert.match(result.stderr, /parse error/);
+      }
+    } finally {
+      kbuild.cleanup();
+    }
   });
 });
 
