@@ -113,6 +113,32 @@ static inline void step(TSLexer *lexer, uint32_t *budget) {
   lexer->advance(lexer, false);
 }
 
+/* Advances until the two characters `first second` have been read (the end of `%}`, `*`/). */
+static void skip_past_pair(TSLexer *lexer, uint32_t *budget, int32_t first, int32_t second) {
+  int32_t prev = 0;
+  while (!lexer->eof(lexer) && *budget > 0) {
+    int32_t c = lexer->lookahead;
+    step(lexer, budget);
+    if (prev == first && c == second) return;
+    prev = c;
+  }
+}
+
+/* Advances to the end of the line (a `#` or `//` comment). */
+static void skip_line(TSLexer *lexer, uint32_t *budget) {
+  while (!lexer->eof(lexer) && *budget > 0 && lexer->lookahead != '\n') step(lexer, budget);
+}
+
+/* The lexer is at `"`: advances past the string, which ends at `"` or at the end of the line. */
+static void skip_string(TSLexer *lexer, uint32_t *budget) {
+  step(lexer, budget);
+  while (!lexer->eof(lexer) && *budget > 0 && lexer->lookahead != '"' && lexer->lookahead != '\n') {
+    if (lexer->lookahead == '\\') step(lexer, budget);
+    if (!lexer->eof(lexer)) step(lexer, budget);
+  }
+  if (lexer->lookahead == '"') step(lexer, budget);
+}
+
 /*
  * Reads the branch that starts at the lexer's position up to (not including) the `%:` or
  * `%)` that ends it at nesting depth 0, or to end of input. When `mark` is set, the token end
@@ -157,41 +183,22 @@ static void scan_branch(TSLexer *lexer, BranchShape *shape, bool mark) {
       } else if (d == '?') {
         step(lexer, &budget);
       } else if (d == '{') {
-        /* embedded C up to %} */
         step(lexer, &budget);
-        int32_t prev = 0;
-        while (!lexer->eof(lexer) && budget > 0) {
-          int32_t e = lexer->lookahead;
-          step(lexer, &budget);
-          if (prev == '%' && e == '}') break;
-          prev = e;
-        }
+        skip_past_pair(lexer, &budget, '%', '}');
       }
     } else if (c == '"') {
-      step(lexer, &budget);
-      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '"' &&
-             lexer->lookahead != '\n') {
-        if (lexer->lookahead == '\\') step(lexer, &budget);
-        if (!lexer->eof(lexer)) step(lexer, &budget);
-      }
-      if (lexer->lookahead == '"') step(lexer, &budget);
+      skip_string(lexer, &budget);
     } else if (c == '#') {
-      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '\n') step(lexer, &budget);
+      skip_line(lexer, &budget);
       is_token = false;
     } else if (c == '/') {
       step(lexer, &budget);
       if (lexer->lookahead == '/') {
-        while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '\n') step(lexer, &budget);
+        skip_line(lexer, &budget);
         is_token = false;
       } else if (lexer->lookahead == '*') {
         step(lexer, &budget);
-        int32_t prev = 0;
-        while (!lexer->eof(lexer) && budget > 0) {
-          int32_t e = lexer->lookahead;
-          step(lexer, &budget);
-          if (prev == '*' && e == '/') break;
-          prev = e;
-        }
+        skip_past_pair(lexer, &budget, '*', '/');
         is_token = false;
       }
     } else if (is_word_char(c)) {
@@ -311,24 +318,6 @@ static bool scan_embedded_code(TSLexer *lexer) {
   return true;
 }
 
-/* Skips white space and comments; false at end of input or when the budget runs out. */
-static bool skip_trivia(TSLexer *lexer, uint32_t *budget) {
-  for (;;) {
-    if (lexer->eof(lexer) || *budget == 0) return false;
-    int32_t c = lexer->lookahead;
-    if (is_space(c)) {
-      step(lexer, budget);
-    } else if (c == '#') {
-      while (!lexer->eof(lexer) && *budget > 0 && lexer->lookahead != '\n') step(lexer, budget);
-    } else if (c == '/') {
-      /* Only called where a `/` cannot start the branch's first token if it is a comment. */
-      return true;
-    } else {
-      return true;
-    }
-  }
-}
-
 /*
  * The lexer is just past a `%(` that follows an expression. Reads the condition up to `%?` and
  * tells whether the branch starts with a binary operator: then the conditional continues the
@@ -342,12 +331,7 @@ static bool branch_starts_with_operator(TSLexer *lexer) {
     if (lexer->eof(lexer) || budget == 0) return false;
     int32_t c = lexer->lookahead;
     if (c == '"') {
-      step(lexer, &budget);
-      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '"' && lexer->lookahead != '\n') {
-        if (lexer->lookahead == '\\') step(lexer, &budget);
-        step(lexer, &budget);
-      }
-      step(lexer, &budget);
+      skip_string(lexer, &budget);
     } else if (c == '%') {
       step(lexer, &budget);
       if (lexer->lookahead == '?') {
@@ -359,24 +343,26 @@ static bool branch_starts_with_operator(TSLexer *lexer) {
       step(lexer, &budget);
     }
   }
+  /* White space and comments before the branch's first token. */
   for (;;) {
-    if (!skip_trivia(lexer, &budget)) return false;
-    if (lexer->lookahead != '/') break;
-    step(lexer, &budget);
-    int32_t d = lexer->lookahead;
-    if (d == '/') {
-      while (!lexer->eof(lexer) && budget > 0 && lexer->lookahead != '\n') step(lexer, &budget);
-    } else if (d == '*') {
+    if (lexer->eof(lexer) || budget == 0) return false;
+    int32_t c = lexer->lookahead;
+    if (is_space(c)) {
       step(lexer, &budget);
-      int32_t prev = 0;
-      while (!lexer->eof(lexer) && budget > 0) {
-        int32_t e = lexer->lookahead;
+    } else if (c == '#') {
+      skip_line(lexer, &budget);
+    } else if (c == '/') {
+      step(lexer, &budget);
+      if (lexer->lookahead == '/') {
+        skip_line(lexer, &budget);
+      } else if (lexer->lookahead == '*') {
         step(lexer, &budget);
-        if (prev == '*' && e == '/') break;
-        prev = e;
+        skip_past_pair(lexer, &budget, '*', '/');
+      } else {
+        return true; /* division */
       }
     } else {
-      return true; /* division */
+      break;
     }
   }
   int32_t c = lexer->lookahead;
