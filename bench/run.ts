@@ -5,12 +5,14 @@
 import { cpus } from 'node:os';
 
 import { benchGrammar } from './grammar';
+import { benchPass1 } from './pass1';
 import { benchStap } from './stap';
 import { renderRows, type BenchContext, type Section } from './util';
 
 const BENCHMARKS: Array<{ name: string; run: (ctx: BenchContext) => Promise<Section> }> = [
   { name: 'grammar', run: benchGrammar },
   { name: 'stap', run: benchStap },
+  { name: 'pass1', run: benchPass1 },
 ];
 
 async function main(): Promise<void> {
