@@ -1,0 +1,671 @@
+/**
+ * The `stap-ls` command: stap's command line for passes 1 and 2, printing what stap prints and
+ * exiting with stap's status. Mirrors main.cxx `main`/`passes_0_4` around the passes and
+ * session.cxx `systemtap_session::parse_cmdline` + `check_options` for the options.
+ *
+ * Options are parsed as stap 4.8 parses them: GNU `getopt_long` with the optstring
+ * `hVvtp:I:e:E:o:R:r:a:m:kgPc:x:D:bs:uqiwl:d:L:FS:B:J:jWG:T:` and stap's long option table.
+ * Kept from getopt: options may follow the script (argv is permuted), `--` ends options, `-` is
+ * the stdin script, short flags combine (`-gp1`; in `-p1v` the `v` is part of the pass value, an
+ * invalid pass number as in stap), long options take unique prefixes (`--compat=4.0`) and
+ * `--name value` for required arguments. getopt's messages carry the invoked program's name.
+ *
+ * Options are sorted into three kinds:
+ * - used by passes 1–2: `-p -v --vp -I -r -R -a -g -u -w -W -e -E -D --compatible --runtime --bpf
+ *   --privilege --unprivileged`, and `-c -x -G`, recorded for pass 2;
+ * - accepted and recorded because they only change passes 3–5 (`-k -t -P -b -s -o -m -d -B -T
+ *   -q -F -S --ldd --all-modules --modinfo --skip-badvars …`): the `-p1`/`-p2` output does not
+ *   depend on them;
+ * - not supported (listing, interactive mode, compile servers, remote targets, …): these stop
+ *   with `stap-ls: option '-l' is not supported: …` and status 1, never silently.
+ *
+ * Passes 3–5 do not exist here, and until pass 2 lands `-p2` stops with a clear message; a run
+ * without `-p` (stap's default is pass 5) says so too.
+ *
+ * Output is written as latin1 bytes: files are read as latin1, so every byte round-trips.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+
+import { runPass1, stapWiring, type Pass1Io, type Pass1Wiring, type Usage, type UserScript } from './passes/pass1';
+import { Reporter } from './passes/parse/report';
+import type { Privilege, Runtime, Session } from './session';
+import { STAP_VERSION } from './session';
+import { includePath } from './tapsets/search-path';
+import { nodeTargetHost, resolveTarget, strerror, type TargetHost } from './target';
+
+type ArgKind = 'none' | 'required' | 'optional';
+
+/** stap 4.8's long options, in its table order (the order of getopt's "possibilities"). */
+const LONG_OPTIONS: [name: string, arg: ArgKind][] = [
+  ['skip-badvars', 'none'],
+  ['vp', 'required'],
+  ['unprivileged', 'none'],
+  ['client-options', 'none'],
+  ['help', 'none'],
+  ['disable-cache', 'none'],
+  ['poison-cache', 'none'],
+  ['clean-cache', 'none'],
+  ['compatible', 'required'],
+  ['ldd', 'none'],
+  ['use-server', 'optional'],
+  ['list-servers', 'optional'],
+  ['trust-servers', 'optional'],
+  ['use-server-on-error', 'optional'],
+  ['all-modules', 'none'],
+  ['remote', 'required'],
+  ['remote-prefix', 'none'],
+  ['check-version', 'none'],
+  ['version', 'none'],
+  ['tmpdir', 'required'],
+  ['download-debuginfo', 'optional'],
+  ['dump-probe-types', 'none'],
+  ['dump-probe-aliases', 'none'],
+  ['dump-functions', 'none'],
+  ['privilege', 'required'],
+  ['suppress-handler-errors', 'none'],
+  ['modinfo', 'required'],
+  ['rlimit-as', 'required'],
+  ['rlimit-cpu', 'required'],
+  ['rlimit-nproc', 'required'],
+  ['rlimit-stack', 'required'],
+  ['rlimit-fsize', 'required'],
+  ['sysroot', 'required'],
+  ['sysenv', 'required'],
+  ['suppress-time-limits', 'none'],
+  ['runtime', 'required'],
+  ['dyninst', 'none'],
+  ['benchmark-sdt', 'none'],
+  ['benchmark-sdt-loops', 'required'],
+  ['benchmark-sdt-threads', 'required'],
+  ['color', 'optional'],
+  ['colour', 'optional'],
+  ['prologue-searching', 'optional'],
+  ['save-uprobes', 'none'],
+  ['target-namespaces', 'required'],
+  ['monitor', 'optional'],
+  ['interactive', 'none'],
+  ['example', 'none'],
+  ['no-global-var-display', 'none'],
+  ['sign-module', 'optional'],
+  ['use-http-server', 'required'],
+  ['bpf', 'none'],
+];
+
+const SHORT_OPTSTRING = 'hVvtp:I:e:E:o:R:r:a:m:kgPc:x:D:bs:uqiwl:d:L:FS:B:J:jWG:T:';
+
+function shortTakesArg(c: string): boolean | undefined {
+  const i = SHORT_OPTSTRING.indexOf(c);
+  if (i < 0 || c === ':') return undefined;
+  return SHORT_OPTSTRING[i + 1] === ':';
+}
+
+/** Options that only matter to passes 3–5: accepted and recorded, with why. */
+const LATER_PASS_SHORT: Record<string, string> = {
+  k: 'keep the temporary directory',
+  t: 'probe timing',
+  P: 'prologue searching',
+  b: 'bulk mode',
+  s: 'buffer size',
+  o: 'output file',
+  m: 'module name',
+  d: 'unwind/symbol data',
+  B: 'kbuild option',
+  T: 'time limit',
+  q: 'tapset coverage',
+  F: 'flight recorder',
+  S: 'output file size',
+};
+const LATER_PASS_LONG = new Set([
+  'ldd',
+  'all-modules',
+  'modinfo',
+  'skip-badvars',
+  'suppress-handler-errors',
+  'suppress-time-limits',
+  'tmpdir',
+  'disable-cache',
+  'poison-cache',
+  'rlimit-as',
+  'rlimit-cpu',
+  'rlimit-nproc',
+  'rlimit-stack',
+  'rlimit-fsize',
+  'prologue-searching',
+  'save-uprobes',
+  'no-global-var-display',
+  'color',
+  'colour',
+  'remote-prefix',
+]);
+/** Options stap-ls does not implement, with what they are. */
+const UNSUPPORTED_SHORT: Record<string, string> = {
+  i: 'interactive mode',
+  l: 'probe listing',
+  L: 'probe listing',
+  J: 'a compile-server option',
+  j: 'a compile-server option',
+};
+const UNSUPPORTED_LONG: Record<string, string> = {
+  'client-options': 'compile-server mode',
+  'clean-cache': 'cache maintenance',
+  'use-server': 'compile servers',
+  'list-servers': 'compile servers',
+  'trust-servers': 'compile servers',
+  'use-server-on-error': 'compile servers',
+  remote: 'remote targets (the target would be the remote machine)',
+  'check-version': 'version checking',
+  'download-debuginfo': 'debuginfo download',
+  'dump-probe-types': 'listing',
+  'dump-probe-aliases': 'listing',
+  'dump-functions': 'listing',
+  sysroot: 'sysroots',
+  sysenv: 'sysroots',
+  'benchmark-sdt': 'benchmarking',
+  'benchmark-sdt-loops': 'benchmarking',
+  'benchmark-sdt-threads': 'benchmarking',
+  'target-namespaces': 'namespaces',
+  monitor: 'monitor mode',
+  interactive: 'interactive mode',
+  example: 'example scripts',
+  'sign-module': 'module signing',
+  'use-http-server': 'compile servers',
+};
+
+export interface CliOptions {
+  /** `-p`: default 5 (all passes). */
+  lastPass: number;
+  /** `-v`/`--vp`: verbosity per pass (index 0 = pass 1). */
+  perPassVerbose: [number, number, number, number, number];
+  /** `-v` count. */
+  verbose: number;
+  includeDirs: string[];
+  /** `-r`. */
+  kernel?: string;
+  /** `-R`: the runtime directory (used from pass 3 on). */
+  runtimeDir?: string;
+  /** `-a`. */
+  arch?: string;
+  guru: boolean;
+  /** `-u`. */
+  unoptimized: boolean;
+  suppressWarnings: boolean;
+  warningsAsErrors: boolean;
+  /** `-e SCRIPT`. */
+  scriptText?: string;
+  /** The script file (`-` for stdin), when there is no `-e`. */
+  scriptFile?: string;
+  /** `-E SCRIPT`, in order. */
+  additionalScripts: string[];
+  /** `-D NAME[=VAL]`. */
+  defines: string[];
+  /** `-G VAR=VAL`. */
+  globals: string[];
+  /** `-c CMD`. */
+  command?: string;
+  /** `-x PID`. */
+  targetPid?: string;
+  compatible: string;
+  runtime: Runtime;
+  privilege: Privilege;
+  /** Whether `--privilege`/`--unprivileged` was given. */
+  privilegeSet: boolean;
+  /** Script arguments. */
+  args: string[];
+  /** Options accepted because they only matter after pass 2, as written. */
+  laterPassOptions: string[];
+  help: boolean;
+  version: boolean;
+}
+
+/** An exit before any pass: what to print and the status. */
+export interface CliExit {
+  stdout?: string;
+  stderr: string;
+  status: number;
+}
+
+/** stap's generic usage-error tail (`Try '--help' …` and the `[man foo]` explanation). */
+export const TRY_HELP = "Try '--help' for more information. [man stap]\nA message like [man foo] means for more info, run % man foo\n";
+
+/**
+ * glibc `strverscmp`, which stap uses for `--compatible` (and `systemtap_v`): digit runs compare
+ * by value, except that a run with leading zeros is a fraction (`000 < 00 < 01 < 010 < 09 < 0 < 1`).
+ */
+export function strverscmp(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const ca = a[i] ?? '';
+  const cb = b[i] ?? '';
+  if (ca === cb) return 0;
+  let k = i;
+  while (k > 0 && isDigit(a[k - 1])) k--;
+  const run = a.slice(k, i);
+  const da = isDigit(ca);
+  const db = isDigit(cb);
+  if (run === '' ? ca !== '0' && cb !== '0' : run[0] !== '0') {
+    // An integral run: the longer run of digits is the larger number.
+    const la = digitRun(a, k);
+    const lb = digitRun(b, k);
+    if ((da || db) && la !== lb) return la < lb ? -1 : 1;
+  } else if (/^0+$/.test(run) && da !== db) {
+    // Only leading zeros so far: more digits make a smaller fraction.
+    return da ? -1 : 1;
+  }
+  return ca < cb ? -1 : 1;
+}
+
+function digitRun(s: string, from: number): number {
+  let e = from;
+  while (e < s.length && isDigit(s[e])) e++;
+  return e - from;
+}
+
+function defaultOptions(): CliOptions {
+  return {
+    lastPass: 5,
+    perPassVerbose: [0, 0, 0, 0, 0],
+    verbose: 0,
+    includeDirs: [],
+    guru: false,
+    unoptimized: false,
+    suppressWarnings: false,
+    warningsAsErrors: false,
+    additionalScripts: [],
+    defines: [],
+    globals: [],
+    compatible: STAP_VERSION,
+    runtime: 'kernel',
+    privilege: 'stapdev',
+    privilegeSet: false,
+    args: [],
+    laterPassOptions: [],
+    help: false,
+    version: false,
+  };
+}
+
+/** `strtoul`-style: optional leading space and sign, then digits to the end. */
+function parseWholeNumber(text: string): number | undefined {
+  const m = /^\s*\+?(\d+)$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Parses stap's command line (`argv` without the program name). `prog` is the name getopt
+ * puts in front of its messages. Returns the options, or the exit stap makes.
+ */
+export function parseCommandLine(argv: readonly string[], prog = 'stap-ls'): CliOptions | CliExit {
+  const o = defaultOptions();
+  const operands: string[] = [];
+  const usage = (line: string): CliExit => ({ stderr: `${line}\n${TRY_HELP}`, status: 1 });
+  const fail = (line: string): CliExit => ({ stderr: `${line}\n`, status: 1 });
+  const unsupported = (spelt: string, what: string): CliExit =>
+    fail(`${prog}: option '${spelt}' is not supported: ${what} (stap-ls implements passes 1 and 2)`);
+
+  /** Applies one option; returns an exit on error. */
+  const apply = (key: string, value: string | undefined, spelt: string): CliExit | undefined => {
+    switch (key) {
+      case 'h':
+      case 'help':
+        o.help = true;
+        return undefined;
+      case 'V':
+      case 'version':
+        o.version = true;
+        return undefined;
+      case 'v':
+        o.verbose++;
+        for (let i = 0; i < 5; i++) o.perPassVerbose[i]++;
+        return undefined;
+      case 'vp': {
+        if (!/^\d{1,5}$/.test(value ?? '')) return fail('Invalid --vp argument: it takes 1 to 5 digits.');
+        for (let i = 0; i < value!.length; i++) o.perPassVerbose[i] += Number(value![i]);
+        return undefined;
+      }
+      case 'p': {
+        const n = parseWholeNumber(value!);
+        if (n === undefined || n < 1 || n > 5) return fail('Invalid pass number (should be 1-5).');
+        o.lastPass = n;
+        return undefined;
+      }
+      case 'I':
+        o.includeDirs.push(value!);
+        return undefined;
+      case 'e':
+        if (o.scriptText !== undefined) return fail('Only one script can be given on the command line.');
+        o.scriptText = value!;
+        return undefined;
+      case 'E':
+        o.additionalScripts.push(value!);
+        return undefined;
+      case 'R':
+        o.runtimeDir = value!;
+        return undefined;
+      case 'r':
+        o.kernel = value!;
+        return undefined;
+      case 'a':
+        o.arch = value!;
+        return undefined;
+      case 'g':
+        o.guru = true;
+        return undefined;
+      case 'u':
+        o.unoptimized = true;
+        return undefined;
+      case 'w':
+        o.suppressWarnings = true;
+        return undefined;
+      case 'W':
+        o.warningsAsErrors = true;
+        return undefined;
+      case 'D':
+        if (!/^[a-z_][a-z_0-9]*(=-?[a-z_0-9]+)?$/i.test(value!)) {
+          return fail(
+            `ERROR: Safety pattern mismatch for -D parameter ('${value}' vs. '^[a-z_][a-z_0-9]*(=-?[a-z_0-9]+)?$') rc=1`,
+          );
+        }
+        o.defines.push(value!);
+        return undefined;
+      case 'G':
+        o.globals.push(value!);
+        return undefined;
+      case 'c':
+        o.command = value!;
+        return undefined;
+      case 'x':
+        o.targetPid = value!;
+        return undefined;
+      case 'compatible':
+        if (strverscmp(value!, STAP_VERSION) > 0) {
+          return fail(`ERROR: systemtap version ${STAP_VERSION} cannot be compatible with future version ${value}`);
+        }
+        o.compatible = value!;
+        return undefined;
+      case 'runtime':
+        if (value === 'kernel' || value === 'bpf') o.runtime = value;
+        else if (value === 'dyninst') return fail('ERROR: --runtime=dyninst unavailable; this build lacks DYNINST feature');
+        else return fail(`ERROR: ${value} is an invalid argument for --runtime`);
+        return undefined;
+      case 'bpf':
+        o.runtime = 'bpf';
+        return undefined;
+      case 'dyninst':
+        return fail('ERROR: --runtime=dyninst unavailable; this build lacks DYNINST feature');
+      case 'privilege':
+        if (value !== 'stapdev' && value !== 'stapsys' && value !== 'stapusr') {
+          return fail(`Invalid argument '${value}' for --privilege.`);
+        }
+        o.privilege = value;
+        o.privilegeSet = true;
+        return undefined;
+      case 'unprivileged':
+        o.privilege = 'stapusr';
+        o.privilegeSet = true;
+        return undefined;
+      default:
+        if (key.length === 1 && UNSUPPORTED_SHORT[key]) return unsupported(spelt, UNSUPPORTED_SHORT[key]);
+        if (UNSUPPORTED_LONG[key]) return unsupported(spelt, UNSUPPORTED_LONG[key]);
+        if ((key.length === 1 && LATER_PASS_SHORT[key]) || LATER_PASS_LONG.has(key)) {
+          o.laterPassOptions.push(value === undefined ? spelt : `${spelt}=${value}`);
+          return undefined;
+        }
+        return unsupported(spelt, 'unknown to stap-ls');
+    }
+  };
+
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const exact = LONG_OPTIONS.find(([n]) => n === name);
+      const matches = exact ? [exact] : LONG_OPTIONS.filter(([n]) => n.startsWith(name));
+      if (matches.length === 0) return usage(`${prog}: unrecognized option '${arg}'`);
+      if (matches.length > 1) {
+        return usage(
+          `${prog}: option '${arg.slice(0, eq < 0 ? undefined : eq)}' is ambiguous; possibilities:` +
+            matches.map(([n]) => ` '--${n}'`).join(''),
+        );
+      }
+      const [full, kind] = matches[0];
+      let value: string | undefined;
+      if (eq >= 0) {
+        if (kind === 'none') return usage(`${prog}: option '--${full}' doesn't allow an argument`);
+        value = arg.slice(eq + 1);
+      } else if (kind === 'required') {
+        if (i + 1 >= argv.length) return usage(`${prog}: option '--${full}' requires an argument`);
+        value = argv[++i];
+      }
+      const exit = apply(full, value, `--${full}`);
+      if (exit) return exit;
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') {
+      for (let k = 1; k < arg.length; k++) {
+        const c = arg[k];
+        const takes = shortTakesArg(c);
+        if (takes === undefined) return usage(`${prog}: invalid option -- '${c}'`);
+        if (!takes) {
+          const exit = apply(c, undefined, `-${c}`);
+          if (exit) return exit;
+          continue;
+        }
+        let value: string;
+        if (k + 1 < arg.length) value = arg.slice(k + 1);
+        else if (i + 1 < argv.length) value = argv[++i];
+        else return usage(`${prog}: option requires an argument -- '${c}'`);
+        const exit = apply(c, value, `-${c}`);
+        if (exit) return exit;
+        break;
+      }
+      continue;
+    }
+    operands.push(arg);
+  }
+  operands.push(...argv.slice(i));
+
+  if (o.help || o.version) return o;
+  // check_options: the script, then privilege/guru consistency.
+  if (o.scriptText === undefined) {
+    if (operands.length === 0) {
+      return { stderr: `A script must be specified.\nTry '-i' for building a script interactively.\n${TRY_HELP}`, status: 1 };
+    }
+    o.scriptFile = operands.shift();
+  }
+  o.args = operands;
+  if (o.guru && o.privilegeSet && o.privilege !== 'stapdev') {
+    return usage(`You can't specify -g and --privilege=${o.privilege} together.`);
+  }
+  return o;
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running: the main.cxx part around the passes.
+
+/** What a run needs from the outside world. */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  /** stdin as latin1 text (for the `-` script). */
+  readStdin(): string;
+  files: Pass1Io;
+  targetHost: TargetHost;
+}
+
+/** What a run printed and its exit status; stdout and stderr are latin1 strings (one char = one byte). */
+export interface CliOutput {
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+export const HELP = `stap-ls: SystemTap's translator front end (passes 1 and 2 of stap ${STAP_VERSION}).
+
+Usage: stap-ls [options] FILE [ARGS]        Parse the script in FILE.
+   or: stap-ls [options] -                  Parse the script on stdin.
+   or: stap-ls [options] -e SCRIPT [ARGS]   Parse the given script.
+
+Options (as stap's):
+   -p NUM     stop after pass NUM: 1 (parse) or 2 (elaborate)
+   -v         add verbosity to all passes; --vp NNNNN per pass
+   -I DIR     look in DIR for additional .stp/.stpm tapset files
+   -r DIR     kernel build tree (its include/config/kernel.release and .config)
+   -r RELEASE kernel release, build tree /lib/modules/RELEASE/build
+   -R DIR     runtime directory
+   -a ARCH    target architecture
+   -g         guru mode
+   -u         unoptimized translation
+   -w         suppress warnings; -W turns warnings into errors
+   -e SCRIPT  the script; -E SCRIPT an additional script
+   -D NM=VAL  C macro definition (recorded)
+   --compatible=VERSION, --runtime=kernel|bpf, --bpf, --privilege=LEVEL, --unprivileged
+Options that only affect passes 3-5 are accepted and recorded; others are refused.
+`;
+
+/** Runs the command line `argv` (without the program name). Pure apart from `io`. */
+export function runCli<F, M>(
+  argv: readonly string[],
+  io: CliIo,
+  getWiring: () => Pass1Wiring<F, M>,
+  prog = 'stap-ls',
+): CliOutput {
+  const parsed = parseCommandLine(argv, prog);
+  if (!('perPassVerbose' in parsed)) return { stdout: parsed.stdout ?? '', stderr: parsed.stderr, status: parsed.status };
+  const o = parsed;
+  if (o.help) return { stdout: HELP, stderr: '', status: 0 };
+  if (o.version) {
+    return { stdout: `stap-ls: passes 1-2 of the Systemtap translator/driver (version ${STAP_VERSION})\n`, stderr: '', status: 0 };
+  }
+
+  const resolved = resolveTarget({ kernel: o.kernel, arch: o.arch, runtime: o.runtime }, io.targetHost);
+  if ('error' in resolved) return { stdout: '', stderr: `${resolved.error}\n`, status: 1 };
+
+  const session: Session = {
+    target: resolved.target,
+    compatible: o.compatible,
+    privilege: o.privilege,
+    guru: o.guru,
+    includePath: includePath({ SYSTEMTAP_TAPSET: io.env.SYSTEMTAP_TAPSET, XDG_DATA_DIRS: io.env.XDG_DATA_DIRS }, o.includeDirs),
+    args: o.args,
+    verbose: o.verbose,
+    lastPass: o.lastPass,
+    suppressWarnings: o.suppressWarnings,
+    warningsAsErrors: o.warningsAsErrors,
+  };
+  const pass1Verbose = o.perPassVerbose[0];
+  const reporter = new Reporter({ verbose: o.verbose, suppressWarnings: o.suppressWarnings });
+  if (o.verbose >= 2) {
+    reporter.write(`Session arch: ${session.target.arch} release: ${session.target.kernelRelease}\n`);
+    reporter.write(`Build tree: "${resolved.buildTree}"\n`);
+  }
+
+  let script: UserScript;
+  if (o.scriptText !== undefined) script = { kind: 'text', text: o.scriptText };
+  else if (o.scriptFile === '-') script = { kind: 'text', text: io.readStdin() };
+  else script = { kind: 'file', path: o.scriptFile! };
+
+  const wiring = getWiring();
+  const result = runPass1(session, { script, additional: o.additionalScripts }, wiring.frontend, io.files, reporter, pass1Verbose);
+  let stdout = '';
+  let status = result.ok ? 0 : 1;
+  if (result.ok) {
+    if (o.lastPass === 1) {
+      stdout = wiring.printDump(result.userFiles, result.libraryFiles, pass1Verbose > 0);
+    } else {
+      reporter.write(
+        o.lastPass === 2
+          ? `${prog}: pass 2 (elaboration) is not implemented yet; only -p1 works for now\n`
+          : `${prog}: pass ${o.lastPass} is not implemented: stap-ls stops after pass 2 (use -p1 or -p2)\n`,
+      );
+      status = 1;
+    }
+  }
+  reporter.reportSuppression();
+  return { stdout, stderr: reporter.text, status };
+}
+
+/** The real machine: files, stdin, environment, resource figures. */
+export function nodeCliIo(): CliIo {
+  return {
+    env: process.env,
+    readStdin: () => {
+      try {
+        return readFileSync(0, 'latin1');
+      } catch {
+        return '';
+      }
+    },
+    targetHost: nodeTargetHost,
+    files: {
+      readFile(path) {
+        try {
+          return readFileSync(path, 'latin1');
+        } catch (err) {
+          return new Error(strerror(err));
+        }
+      },
+      readdir(dir) {
+        try {
+          return readdirSync(dir);
+        } catch {
+          return undefined;
+        }
+      },
+      stat(path) {
+        try {
+          const st = statSync(path);
+          return { dev: st.dev, ino: st.ino, isFile: st.isFile(), isDirectory: st.isDirectory() };
+        } catch {
+          return undefined;
+        }
+      },
+      usage: processUsage,
+    },
+  };
+}
+
+/** This process's figures for the `-v` line: /proc/self/statm pages, CPU time, wall time. */
+export function processUsage(): Usage {
+  let virtKb = 0;
+  let resKb = 0;
+  let shrKb = 0;
+  let dataKb = 0;
+  try {
+    const [size, resident, shared, , , data] = readFileSync('/proc/self/statm', 'latin1').trim().split(/\s+/).map(Number);
+    const kb = 4096 / 1024;
+    virtKb = size * kb;
+    resKb = resident * kb;
+    shrKb = shared * kb;
+    dataKb = data * kb;
+  } catch {
+    const m = process.memoryUsage();
+    resKb = Math.round(m.rss / 1024);
+    dataKb = Math.round(m.heapUsed / 1024);
+  }
+  const cpu = process.cpuUsage();
+  return { virtKb, resKb, shrKb, dataKb, userMs: cpu.user / 1000, sysMs: cpu.system / 1000, realMs: performance.now() };
+}
+
+/** Process entry: runs the command line and writes the output as latin1 bytes. */
+export function main(argv = process.argv.slice(2), prog = 'stap-ls'): void {
+  let out: CliOutput;
+  try {
+    out = runCli(argv, nodeCliIo(), stapWiring, prog);
+  } catch (err) {
+    out = { stdout: '', stderr: `${prog}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`, status: 70 };
+  }
+  if (out.stdout) process.stdout.write(Buffer.from(out.stdout, 'latin1'));
+  if (out.stderr) process.stderr.write(Buffer.from(out.stderr, 'latin1'));
+  process.exitCode = out.status;
+}
+
+if (require.main === module) main();

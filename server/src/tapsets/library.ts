@@ -1,0 +1,215 @@
+/**
+ * The tapset library: every `.stpm` and `.stp` file on the search path, parsed once and shared.
+ * Mirrors the library half of stap's pass 1 (main.cxx `passes_0_4`: the `.stpm` round through
+ * `parse_library_macros`, then each tapset `.stp` through `parse` with `pf_guru |
+ * pf_squash_errors`, `pf_no_compatible` for include dir 0 and `pf_auto_path` below `PATH`).
+ *
+ * - A `.stpm` with an error is skipped with `WARNING: macro tapset "F" has errors, and will be
+ *   skipped.`, and its errors make pass 1 fail (they go through `print_error`).
+ * - A `.stp` with errors prints them and `N parse errors.`, and is skipped with
+ *   `WARNING: tapset "F" has errors, and will be skipped` (no full stop); pass 1 only fails for
+ *   it under `-W`.
+ * - `library_files` (the `-v` dump and the `N library scripts` count) holds the files that
+ *   parsed: the `.stpm`s first, then the `.stp`s, in search order.
+ *
+ * Loading is keyed by everything the result depends on (search path, release, arch, runtime,
+ * kernel config, `--compatible`, privilege, guru mode) and cached, so a session that only edits
+ * its script never re-parses tapsets. Diagnostics are recorded as an event log that each run
+ * replays through its own Reporter, because duplicate suppression and `-w` are per run.
+ *
+ * File access goes through {@link LibraryIo}; the passes it calls do no IO.
+ */
+import type { ParseError } from '../passes/parse/errors';
+import type { Warning } from '../passes/parse/report';
+import type { SourceFile } from '../passes/parse/token';
+import type { Session } from '../session';
+import { STAP_VERSION } from '../session';
+import { discoverLibrary, type LibraryFileRef, type SearchedDir, type TapsetFs } from './search-path';
+
+/** What the library needs from the file system. `readFile` reads latin1 text. */
+export interface LibraryIo extends TapsetFs {
+  readFile(path: string): string | Error;
+}
+
+/** One diagnostic of a parse, in the order it was printed. */
+export type FrontendDiagnostic = { kind: 'error'; error: ParseError } | { kind: 'warning'; warning: Warning };
+
+export interface ParseOptions {
+  /** Parse as privileged (`-g`, or any tapset file: `pf_guru`). */
+  privileged: boolean;
+  /** The `--compatible` version the lexer and parser apply (`pf_no_compatible` gives the current one). */
+  compatible: string;
+  /** Found below a tapset `PATH` dir (`pf_auto_path`). */
+  autoPath: boolean;
+  /** A tapset file rather than a user script. */
+  library: boolean;
+}
+
+export interface ParsedScript<F> {
+  /** The parsed file; undefined when the parse failed or the input was empty. */
+  stapfile?: F;
+  /** Errors and warnings in print order. */
+  diagnostics: FrontendDiagnostic[];
+  /** Parse errors counted (for `N parse errors.`); 0 when there were none. */
+  errorCount: number;
+  /** Set when the file had no tokens (`empty`) or none after preprocessing. */
+  empty?: 'empty' | 'empty after preprocessing';
+}
+
+/**
+ * Lexer + preprocessor + parser as the driver uses them, so the library and the driver share
+ * one wiring. `M` is the library macro table, `F` the parsed file.
+ */
+export interface Pass1Frontend<F, M> {
+  /** A fresh, empty library macro table. */
+  newMacroTable(): M;
+  /**
+   * Reads the `@define`s of a `.stpm` into `macros` (parse.cxx `parse_library_macros`); on error
+   * nothing is added. Returns the (empty) file for the dump, undefined on error.
+   */
+  parseMacroFile(file: SourceFile, session: Session, macros: M, options: ParseOptions): ParsedScript<F>;
+  /** Parses a script or tapset `.stp` with the library macros (parse.cxx `parser::parse`). */
+  parseScript(file: SourceFile, session: Session, macros: M, options: ParseOptions): ParsedScript<F>;
+}
+
+/** One step of the library load, replayed by each run (see the module comment). */
+export type LibraryEvent =
+  | { kind: 'file'; ref: LibraryFileRef; source: SourceFile }
+  | { kind: 'error'; error: ParseError; file: SourceFile }
+  | { kind: 'warning'; warning: Warning }
+  | { kind: 'text'; text: string }
+  /** A warning without a token, e.g. the "has errors, and will be skipped" one. */
+  | { kind: 'plain-warning'; message: string }
+  /** A `-vv` line. */
+  | { kind: 'verbose'; level: number; text: string }
+  /** `later` reuses the identity of `earlier` for file-name abbreviation (stap reuses freed memory). */
+  | { kind: 'share'; later: SourceFile; earlier: SourceFile };
+
+export interface LoadedFile<F> {
+  ref: LibraryFileRef;
+  source: SourceFile;
+  stapfile: F;
+}
+
+export interface Library<F, M> {
+  key: string;
+  /** The macro files that parsed, then the script files that parsed: stap's `library_files`. */
+  files: LoadedFile<F>[];
+  /** The library macros (`session.library_macros`). */
+  macros: M;
+  events: LibraryEvent[];
+  /** A `.stpm` had an error: pass 1 fails. */
+  macroErrors: boolean;
+  /** A `.stp` had an error: pass 1 fails under `-W`. */
+  scriptErrors: boolean;
+  /** Every library file considered (after de-duplication), for the "cannot be run directly" check. */
+  refs: LibraryFileRef[];
+  /** The last library file parsed, when its parse failed (the next file shares its identity). */
+  trailingFailed?: SourceFile;
+}
+
+/** The cache key: everything a library load depends on. */
+export function libraryKey(session: Session): string {
+  const t = session.target;
+  return JSON.stringify([
+    session.includePath,
+    t.kernelRelease,
+    t.kernelBaseRelease,
+    t.arch,
+    t.runtime,
+    [...t.kernelConfig].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    session.compatible,
+    session.privilege,
+    session.guru,
+  ]);
+}
+
+const cache = new WeakMap<object, Map<string, Library<unknown, unknown>>>();
+
+/**
+ * The library for `session`, loaded on first use and then shared by every session with the same
+ * key (and the same frontend). `fresh` forces a reload (e.g. after tapset files changed).
+ */
+export function getLibrary<F, M>(
+  session: Session,
+  frontend: Pass1Frontend<F, M>,
+  io: LibraryIo,
+  { fresh = false }: { fresh?: boolean } = {},
+): Library<F, M> {
+  let byKey = cache.get(frontend);
+  if (!byKey) cache.set(frontend, (byKey = new Map()));
+  const key = libraryKey(session);
+  const hit = byKey.get(key);
+  if (hit && !fresh) return hit as Library<F, M>;
+  const lib = loadLibrary(session, frontend, io);
+  byKey.set(key, lib as Library<unknown, unknown>);
+  return lib;
+}
+
+/** Loads the library without the cache (main.cxx `passes_0_4`, library half). */
+export function loadLibrary<F, M>(session: Session, frontend: Pass1Frontend<F, M>, io: LibraryIo): Library<F, M> {
+  const { macroDirs, scriptDirs } = discoverLibrary(session.includePath, session.target, io);
+  const macros = frontend.newMacroTable();
+  const lib: Library<F, M> = {
+    key: libraryKey(session),
+    files: [],
+    macros,
+    events: [],
+    macroErrors: false,
+    scriptErrors: false,
+    refs: [...macroDirs, ...scriptDirs].flatMap((d) => d.files),
+  };
+  let previousFailed: SourceFile | undefined;
+  const round = (dirs: SearchedDir[], macroRound: boolean) => {
+    for (const dir of dirs) {
+      let processed = 0;
+      for (const ref of dir.files) {
+        const text = io.readFile(ref.path);
+        const source: SourceFile = { name: ref.path, text: text instanceof Error ? '' : text };
+        lib.events.push({ kind: 'file', ref, source });
+        if (previousFailed) lib.events.push({ kind: 'share', later: source, earlier: previousFailed });
+        const options: ParseOptions = {
+          privileged: true,
+          compatible: ref.includeIndex === 0 ? STAP_VERSION : session.compatible,
+          autoPath: ref.autoPath,
+          library: true,
+        };
+        const parsed = macroRound
+          ? frontend.parseMacroFile(source, session, macros, options)
+          : frontend.parseScript(source, session, macros, options);
+        for (const d of parsed.diagnostics) {
+          if (d.kind === 'error') lib.events.push({ kind: 'error', error: d.error, file: source });
+          else lib.events.push({ kind: 'warning', warning: d.warning });
+        }
+        // An empty tapset file is fine (it is listed, with nothing in it).
+        const failed = parsed.stapfile === undefined || parsed.errorCount > 0;
+        if (!macroRound && parsed.errorCount > 0) {
+          lib.events.push({ kind: 'text', text: `${parsed.errorCount} parse error${parsed.errorCount === 1 ? '' : 's'}.\n` });
+        }
+        if (failed) {
+          previousFailed = source;
+          if (macroRound) {
+            lib.macroErrors = true;
+            lib.events.push({ kind: 'plain-warning', message: `macro tapset "${ref.path}" has errors, and will be skipped.` });
+          } else if (parsed.errorCount > 0) {
+            lib.scriptErrors = true;
+            lib.events.push({ kind: 'plain-warning', message: `tapset "${ref.path}" has errors, and will be skipped` });
+          }
+          continue;
+        }
+        previousFailed = undefined;
+        processed++;
+        lib.files.push({ ref, source, stapfile: parsed.stapfile as F });
+      }
+      lib.events.push({
+        kind: 'verbose',
+        level: 2,
+        text: `Searched${macroRound ? ' for library macro files' : ''}: "${dir.dir}", found: ${dir.found}, processed: ${processed}\n`,
+      });
+    }
+  };
+  round(macroDirs, true);
+  round(scriptDirs, false);
+  lib.trailingFailed = previousFailed;
+  return lib;
+}
