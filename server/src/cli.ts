@@ -31,6 +31,7 @@ import { Reporter } from './passes/parse/report';
 import type { Privilege, Runtime, Session } from './session';
 import { STAP_VERSION } from './session';
 import { includePath } from './tapsets/search-path';
+import { strverscmp } from './util/strverscmp';
 import { nodeTargetHost, resolveTarget, strerror, type TargetHost } from './target';
 
 type ArgKind = 'none' | 'required' | 'optional';
@@ -226,39 +227,6 @@ export interface CliExit {
 
 /** stap's generic usage-error tail (`Try '--help' …` and the `[man foo]` explanation). */
 export const TRY_HELP = "Try '--help' for more information. [man stap]\nA message like [man foo] means for more info, run % man foo\n";
-
-/**
- * glibc `strverscmp`, which stap uses for `--compatible` (and `systemtap_v`): digit runs compare
- * by value, except that a run with leading zeros is a fraction (`000 < 00 < 01 < 010 < 09 < 0 < 1`).
- */
-export function strverscmp(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const ca = a[i] ?? '';
-  const cb = b[i] ?? '';
-  if (ca === cb) return 0;
-  let k = i;
-  while (k > 0 && isDigit(a[k - 1])) k--;
-  const run = a.slice(k, i);
-  const da = isDigit(ca);
-  const db = isDigit(cb);
-  if (run === '' ? ca !== '0' && cb !== '0' : run[0] !== '0') {
-    // An integral run: the longer run of digits is the larger number.
-    const la = digitRun(a, k);
-    const lb = digitRun(b, k);
-    if ((da || db) && la !== lb) return la < lb ? -1 : 1;
-  } else if (/^0+$/.test(run) && da !== db) {
-    // Only leading zeros so far: more digits make a smaller fraction.
-    return da ? -1 : 1;
-  }
-  return ca < cb ? -1 : 1;
-}
-
-function digitRun(s: string, from: number): number {
-  let e = from;
-  while (e < s.length && isDigit(s[e])) e++;
-  return e - from;
-}
 
 function defaultOptions(): CliOptions {
   return {
@@ -483,10 +451,6 @@ export function parseCommandLine(argv: readonly string[], prog = 'stap-ls'): Cli
     return usage(`You can't specify -g and --privilege=${o.privilege} together.`);
   }
   return o;
-}
-
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
 }
 
 // ---------------------------------------------------------------------------------------------
