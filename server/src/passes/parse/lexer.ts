@@ -1,0 +1,367 @@
+/**
+ * The lexer: turns a source file into stap tokens. Mirrors parse.cxx `lexer::scan` (and
+ * `lexer::lexer`, `input_get`, `input_put`): comments and whitespace are skipped, `$1`/`@1`/`$#`/`@#`
+ * are substituted by pasting text into the input, and anything unexpected becomes a `junk`
+ * token, never an exception.
+ *
+ * Files are read as latin1, so one character is one byte and columns are byte columns. A tab
+ * counts as one column, as in stap.
+ */
+import type { TokenSource } from './errors';
+import type { Location, SourceFile, Token } from './token';
+
+export interface LexerOptions {
+  /** Script arguments for `$1`…, `@1`…, `$#`, `@#`. */
+  args: readonly string[];
+  /** `--compatible` (`systemtap_v`): gates `private` and `\x` escapes. */
+  compatible: string;
+  /** Receives the lexer's warnings (stap `print_warning`), e.g. for `}%` inside embedded C. */
+  warn?: (message: string, token: Token) => void;
+}
+
+/** Junk messages, as session.cxx prints them in place of the parser's message. */
+export const JUNK_UNCLOSED_QUOTE = 'Could not find matching closing quote';
+export const JUNK_UNCLOSED_EMBEDDED = "Could not find matching '%}' to close embedded function block";
+export const JUNK_NESTED_ARG = 'invalid nested substitution of command line arguments';
+export function junkArgRange(count: number): string {
+  return `command line argument out of range [1-${count}]`;
+}
+
+/** The keywords (parse.cxx `lexer::lexer`); `private` only when compatible ≥ 3.0. */
+const KEYWORDS = new Set([
+  'probe', 'global', 'function', 'if', 'else', 'for', 'foreach', 'in', 'limit', 'return',
+  'delete', 'while', 'break', 'continue', 'next', 'string', 'long', 'try', 'catch',
+]);
+
+const THREE_CHAR_OPS = new Set(['<<<', '>>>', '<<=', '>>=']);
+const TWO_CHAR_OPS = new Set([
+  '==', '!=', '<=', '>=', '=~', '!~', '+=', '-=', '*=', '/=', '%=', '&=', '^=', '|=', '.=',
+  '&&', '||', '++', '--', '->', '<<', '>>', '%(', '%?', '%:', '%)',
+]);
+
+/**
+ * Tokens that followed the previous token without whitespace or a comment in between (stap's
+ * `lexer::ate_whitespace` was false when they were scanned). The parser glues such tokens into
+ * probe-point globs (`foo*bar`). Kept outside the token so tokens stay plain data; a token the
+ * lexer did not make (a macro-pass copy) counts as preceded by whitespace.
+ */
+const adjacentTokens = new WeakSet<Token>();
+
+/** Whether stap's lexer ate whitespace or a comment just before scanning `token`. */
+export function ateWhitespaceBefore(token: Token): boolean {
+  return !adjacentTokens.has(token);
+}
+
+/**
+ * Compares two version strings the way stap's `strverscmp` does for `--compatible` values:
+ * runs of digits compare numerically, other characters by code. Returns <0, 0 or >0.
+ */
+export function compareVersions(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let ei = i;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      let ej = j;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      const na = BigInt(a.slice(i, ei));
+      const nb = BigInt(b.slice(j, ej));
+      if (na !== nb) return na < nb ? -1 : 1;
+      i = ei;
+      j = ej;
+    } else {
+      if (ca !== cb) return ca - cb;
+      i++;
+      j++;
+    }
+  }
+  return a.length - i - (b.length - j);
+}
+
+/** stap `has_version(v)`: compatible ≥ v. */
+export function versionAtLeast(compatible: string, v: string): boolean {
+  return compareVersions(compatible, v) >= 0;
+}
+
+/** The C locale `isspace`. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isAlnum(c: number): boolean {
+  return isAlpha(c) || isDigit(c);
+}
+/** The C locale `ispunct`: printable ASCII that is neither a letter, a digit nor a space. */
+function isPunct(c: number): boolean {
+  return c > 32 && c < 127 && !isAlnum(c);
+}
+
+/**
+ * stap's `lex_cast_qstring`: a double-quoted C string, with `\` and `"` escaped and
+ * non-printable bytes as three-digit octal escapes. Used for `@1` and for printing format
+ * strings.
+ */
+export function lexCastQstring(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c || c === 0x22) out += '\\' + s[i];
+    else if (c >= 32 && c < 127) out += s[i];
+    else out += '\\' + (c & 0xff).toString(8).padStart(3, '0');
+  }
+  return out + '"';
+}
+
+/** Mirrors parse.cxx `lexer`. */
+export class Lexer implements TokenSource {
+  private input: string;
+  private pos = 0;
+  private line = 1;
+  private column = 1;
+  /** How many pasted characters (`input_put`) are still to be read; the cursor stands still. */
+  private suspendCount = 0;
+  private suspendLine = 0;
+  private suspendColumn = 0;
+  private readonly privateKeyword: boolean;
+  private readonly hexEscapes: boolean;
+  /** stap `saw_tokens`: whether any token was returned (for "is empty after preprocessing"). */
+  sawTokens = false;
+  /** stap `ate_comment`: a comment was skipped before the last token. */
+  ateComment = false;
+
+  constructor(
+    readonly file: SourceFile,
+    private readonly options: LexerOptions,
+  ) {
+    this.input = file.text;
+    this.privateKeyword = versionAtLeast(options.compatible, '3.0');
+    this.hexEscapes = versionAtLeast(options.compatible, '2.3');
+  }
+
+  private peekChar(n = 0): number {
+    const p = this.pos + n;
+    return p < this.input.length ? this.input.charCodeAt(p) : -1;
+  }
+
+  /** Mirrors parse.cxx `lexer::input_get`: pasted text does not move the cursor. */
+  private getChar(): number {
+    if (this.pos >= this.input.length) return -1;
+    const c = this.input.charCodeAt(this.pos++);
+    if (this.suspendCount > 0) {
+      if (--this.suspendCount === 0) {
+        this.line = this.suspendLine;
+        this.column = this.suspendColumn;
+      }
+    } else if (c === 10) {
+      this.line++;
+      this.column = 1;
+    } else {
+      this.column++;
+    }
+    return c;
+  }
+
+  /**
+   * Mirrors parse.cxx `lexer::input_put`: pastes `text` at the read position. Until it has been
+   * read, tokens are located at `at` (the `$1` that was substituted); then the cursor resumes
+   * after the `$1`.
+   */
+  private putText(text: string, at: Location): void {
+    if (text.length === 0) return;
+    this.input = this.input.slice(0, this.pos) + text + this.input.slice(this.pos);
+    this.suspendCount += text.length;
+    this.suspendLine = this.line;
+    this.suspendColumn = this.column;
+    this.line = at.line;
+    this.column = at.column;
+  }
+
+  private make(type: Token['type'], content: string, location: Location, adjacent: boolean): Token {
+    const token: Token = { type, content, location };
+    if (adjacent) adjacentTokens.add(token);
+    this.sawTokens = true;
+    return token;
+  }
+
+  private junk(message: string, location: Location, adjacent: boolean): Token {
+    const token = this.make('junk', '', location, adjacent);
+    token.junkMessage = message;
+    return token;
+  }
+
+  /** Mirrors parse.cxx `lexer::scan`. */
+  next(): Token | undefined {
+    let ateWhitespace = false;
+    this.ateComment = false;
+    for (;;) {
+      const suspended = this.suspendCount > 0;
+      const location: Location = { file: this.file, line: this.line, column: this.column };
+      const c = this.getChar();
+      if (c < 0) return undefined;
+      if (isSpace(c)) {
+        ateWhitespace = true;
+        continue;
+      }
+      const adjacent = !ateWhitespace;
+      let c2 = this.peekChar();
+
+      // Command-line argument substitution: $# @# $N @N.
+      if ((c === 0x24 || c === 0x40) && c2 === 0x23) {
+        this.getChar();
+        if (suspended) return this.junk(JUNK_NESTED_ARG, location, adjacent);
+        const count = String(this.options.args.length);
+        this.putText(c === 0x24 ? count : lexCastQstring(count), location);
+        continue;
+      }
+      if ((c === 0x24 || c === 0x40) && isDigit(c2)) {
+        const nargs = this.options.args.length;
+        let idx = 0;
+        do {
+          this.getChar();
+          idx = idx * 10 + (c2 - 48);
+          c2 = this.peekChar();
+        } while (c2 > 0 && isDigit(c2) && idx <= nargs);
+        if (suspended) return this.junk(JUNK_NESTED_ARG, location, adjacent);
+        if (idx === 0 || idx - 1 >= nargs) return this.junk(junkArgRange(nargs), location, adjacent);
+        const arg = this.options.args[idx - 1];
+        this.putText(c === 0x24 ? arg : lexCastQstring(arg), location);
+        continue;
+      }
+
+      // Identifiers, keywords and @words.
+      if (isAlpha(c) || c === 0x24 || c === 0x40 || c === 0x5f) {
+        let content = String.fromCharCode(c);
+        for (;;) {
+          const d = this.peekChar();
+          if (!(isAlnum(d) || d === 0x5f || d === 0x24)) break;
+          this.getChar();
+          content += String.fromCharCode(d);
+        }
+        let type: Token['type'] = 'identifier';
+        if (c === 0x40) type = 'operator';
+        else if (KEYWORDS.has(content) || (content === 'private' && this.privateKeyword)) type = 'keyword';
+        return this.make(type, content, location, adjacent);
+      }
+
+      // Numbers: a digit and any run of alphanumerics, checked by the parser.
+      if (isDigit(c)) {
+        let content = String.fromCharCode(c);
+        for (;;) {
+          const d = this.peekChar();
+          if (!isAlnum(d)) break;
+          this.getChar();
+          content += String.fromCharCode(d);
+        }
+        return this.make('number', content, location, adjacent);
+      }
+
+      // Strings.
+      if (c === 0x22) {
+        let content = '';
+        for (;;) {
+          let d = this.getChar();
+          if (d < 0 || d === 10) return this.junk(JUNK_UNCLOSED_QUOTE, location, adjacent);
+          if (d === 0x22) break;
+          if (d === 0x5c) {
+            d = this.getChar();
+            // \a \b \t \n \v \f \r \\, octal and (2.3+) \x stay escaped; others lose the backslash.
+            if (
+              d === 0x61 || d === 0x62 || d === 0x74 || d === 0x6e || d === 0x76 || d === 0x66 ||
+              d === 0x72 || d === 0x5c || (d >= 0x30 && d <= 0x37) || (d === 0x78 && this.hexEscapes)
+            ) {
+              content += '\\';
+            }
+            // At end of input stap appends (char)-1; the next read then reports the open quote.
+            content += d < 0 ? '\xff' : String.fromCharCode(d);
+          } else {
+            content += String.fromCharCode(d);
+          }
+        }
+        return this.make('string', content, location, adjacent);
+      }
+
+      if (isPunct(c)) {
+        const c3 = this.peekChar(1);
+        // Comments.
+        if (c === 0x23) {
+          const line = this.line;
+          let d;
+          do d = this.getChar();
+          while (d >= 0 && this.line === line);
+          ateWhitespace = true;
+          this.ateComment = true;
+          continue;
+        }
+        if (c === 0x2f && c2 === 0x2f) {
+          const line = this.line;
+          let d;
+          do d = this.getChar();
+          while (d >= 0 && this.line === line);
+          ateWhitespace = true;
+          this.ateComment = true;
+          continue;
+        }
+        if (c === 0x2f && c2 === 0x2a) {
+          this.getChar();
+          let d = this.getChar();
+          let d2 = this.getChar();
+          while (d2 >= 0) {
+            if (d === 0x2a && d2 === 0x2f) break;
+            d = d2;
+            d2 = this.getChar();
+          }
+          ateWhitespace = true;
+          this.ateComment = true;
+          continue;
+        }
+        // Embedded C.
+        if (c === 0x25 && c2 === 0x7b) {
+          this.getChar();
+          const token = this.make('embedded-code', '', location, adjacent);
+          let content = '';
+          let d = this.getChar();
+          let d2 = this.getChar();
+          while (d2 >= 0) {
+            if (d === 0x25 && d2 === 0x7d) {
+              token.content = content;
+              return token;
+            }
+            // stap warns at every `}%`; the session prints each distinct warning text once.
+            if (d === 0x7d && d2 === 0x25) this.options.warn?.("possible erroneous closing '}%', use '%}'?", token);
+            content += String.fromCharCode(d);
+            d = d2;
+            d2 = this.getChar();
+          }
+          token.type = 'junk';
+          token.junkMessage = JUNK_UNCLOSED_EMBEDDED;
+          return token;
+        }
+        // Operators, longest match first.
+        const s1 = String.fromCharCode(c);
+        const s2 = c2 > 0 ? s1 + String.fromCharCode(c2) : s1;
+        const s3 = c2 > 0 && c3 > 0 ? s2 + String.fromCharCode(c3) : s2;
+        if (s3.length === 3 && THREE_CHAR_OPS.has(s3)) {
+          this.getChar();
+          this.getChar();
+          return this.make('operator', s3, location, adjacent);
+        }
+        if (s2.length === 2 && TWO_CHAR_OPS.has(s2)) {
+          this.getChar();
+          return this.make('operator', s2, location, adjacent);
+        }
+        return this.make('operator', s1, location, adjacent);
+      }
+
+      // Anything else is junk, shown as \xNN.
+      return this.make('junk', '\\x' + c.toString(16).padStart(2, '0'), location, adjacent);
+    }
+  }
+}

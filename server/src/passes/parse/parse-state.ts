@@ -1,0 +1,269 @@
+/**
+ * The parser's token cursor and error helpers, shared by the parse-*.ts files. Mirrors the
+ * plumbing of parse.cxx `class parser`: `peek`, `next`, `swallow`, the `expect_*` helpers,
+ * `last_t` (the token an "expected X" error shows after `saw:`) and `PARSE_ERROR` with its
+ * `skip_some` flag.
+ *
+ * The `last_t` rules matter for byte-identical messages: `peek` sets it to the peeked token
+ * (even to "none" at end of input), `next` sets it to the token it returns but leaves it alone
+ * when it hits the end (`unexpected end-of-file`), and `swallow` clears it, so an error right
+ * after a swallow shows `saw: FILE EOF`.
+ */
+import type { ExpType, LiteralString } from '../../ast/staptree';
+import type { Session } from '../../session';
+import { ParseError, type TokenSource } from './errors';
+import { ateWhitespaceBefore, versionAtLeast } from './lexer';
+import type { SourceFile, Token, TokenType } from './token';
+
+/** parse.cxx `parse_context`: what the file-level loop is parsing. */
+export type ParseContext = 'unknown' | 'probe' | 'global' | 'function' | 'embedded';
+
+/**
+ * A thrown parse error and whether the file-level loop should skip to the next declaration
+ * (parse.cxx `parse_error::skip_some`).
+ */
+export class Thrown {
+  constructor(
+    readonly error: ParseError,
+    readonly skipSome: boolean,
+  ) {}
+}
+
+export class ParserState {
+  private buffered = false;
+  private nextT: Token | undefined;
+  /** parse.cxx `last_t`. */
+  lastT: Token | undefined;
+  context: ParseContext = 'unknown';
+  /** Counts tokens consumed, so the file-level loop can tell whether an error made progress. */
+  consumed = 0;
+
+  constructor(
+    readonly file: SourceFile,
+    private readonly tokens: TokenSource,
+    readonly session: Session,
+    readonly privileged: boolean,
+  ) {}
+
+  /** parse.cxx `input.has_version(v)`: `--compatible` ≥ v. */
+  hasVersion(v: string): boolean {
+    return versionAtLeast(this.session.compatible, v);
+  }
+
+  private fill(): void {
+    if (this.buffered) return;
+    const t = this.fetch();
+    this.nextT = t;
+    this.buffered = true;
+  }
+
+  private fetch(): Token | undefined {
+    let t: Token | undefined;
+    try {
+      t = this.tokens.next();
+    } catch (e) {
+      if (e instanceof ParseError) throw new Thrown(withJunk(e), true);
+      throw e;
+    }
+    // The conditional pass (parse.cxx `scan_pp`) rejects a stray marker. With the preprocessor
+    // in front none gets here; with the bare lexer this keeps stap's message.
+    if (t && t.type === 'operator' && (t.content === '%?' || t.content === '%:' || t.content === '%)')) {
+      throw new Thrown(new ParseError("incomplete conditional - missing '%('", t, 'scan_pp:stray', true), true);
+    }
+    return t;
+  }
+
+  /** Mirrors parse.cxx `parser::peek`. */
+  peek(): Token | undefined {
+    this.fill();
+    this.lastT = this.nextT;
+    return this.nextT;
+  }
+
+  /** Mirrors parse.cxx `parser::next`. */
+  next(): Token {
+    this.fill();
+    const t = this.nextT;
+    if (!t) throw this.error('unexpected end-of-file', 'next:eof');
+    this.lastT = t;
+    this.buffered = false;
+    this.nextT = undefined;
+    this.consumed++;
+    return t;
+  }
+
+  /** Mirrors parse.cxx `parser::swallow`: drops the peeked token and forgets `last_t`. */
+  swallow(): void {
+    if (this.buffered && this.nextT) this.consumed++;
+    this.buffered = false;
+    this.nextT = undefined;
+    this.lastT = undefined;
+  }
+
+  /**
+   * Mirrors parse.cxx `PARSE_ERROR(msg[, tok][, skip])`. Without `token` the error shows the
+   * last token (`saw:`); with it, that token (`at:`). A junk token's own message replaces
+   * `message` and is always shown with `at:` (session.cxx `build_error_msg`). `site` names the
+   * throw site, stap's duplicate-suppression key.
+   */
+  error(message: string, site: string, token?: Token, skipSome = true): Thrown {
+    const err =
+      token === undefined
+        ? new ParseError(message, this.lastT, site, false)
+        : new ParseError(message, token, site, true);
+    return new Thrown(withJunk(err), skipSome);
+  }
+
+  peekOp(op: string): boolean {
+    const t = this.peek();
+    return !!t && t.type === 'operator' && t.content === op;
+  }
+
+  peekKw(kw: string): boolean {
+    const t = this.peek();
+    return !!t && t.type === 'keyword' && t.content === kw;
+  }
+
+  /** Mirrors parse.cxx `expect_known` (via `expect_op`/`expect_kw`): `expected 'X'`. */
+  expectKnown(type: TokenType, content: string): Token {
+    const t = this.next();
+    if (!(t.type === type && t.content === content)) throw this.error(`expected '${content}'`, 'expect_known');
+    this.swallow();
+    return t;
+  }
+
+  expectOp(op: string): Token {
+    return this.expectKnown('operator', op);
+  }
+
+  expectKw(kw: string): Token {
+    return this.expectKnown('keyword', kw);
+  }
+
+  /** Mirrors parse.cxx `expect_op_any`: one of several operators, `expected one of 'a b'`. */
+  expectOpAny(ops: readonly string[]): Token {
+    const t = this.next();
+    if (!(t.type === 'operator' && ops.includes(t.content))) {
+      throw this.error(`expected one of '${ops.join(' ')}'`, 'expect_op_any');
+    }
+    return t;
+  }
+
+  /** Mirrors parse.cxx `expect_unknown(tok_identifier, …)`: `expected identifier`. */
+  expectIdent(): Token {
+    const t = this.next();
+    if (t.type !== 'identifier') throw this.error('expected identifier', 'expect_unknown');
+    this.swallow();
+    return t;
+  }
+
+  /**
+   * Mirrors parse.cxx `expect_unknown(tok_string, …)`: `expected string`, then the adjacent
+   * string literals that follow are appended (PR11208).
+   */
+  expectString(): { tok: Token; value: string } {
+    const t = this.next();
+    if (t.type !== 'string') throw this.error('expected string', 'expect_unknown');
+    return { tok: t, value: t.content + this.consumeStringLiterals() };
+  }
+
+  /** Mirrors parse.cxx `expect_ident_or_keyword`: a member name after `->`. */
+  expectIdentOrKeyword(): Token {
+    const t = this.next();
+    if (!(t.type === 'identifier' || t.type === 'keyword')) {
+      throw this.error('expected identifier or keyword', 'expect_ident_or_keyword');
+    }
+    this.swallow();
+    return t;
+  }
+
+  /** Mirrors parse.cxx `expect_number`: an optionally negative integer, as an int64. */
+  expectNumber(): { tok: Token; value: bigint } {
+    let neg = false;
+    let t = this.next();
+    if (t.type === 'operator' && t.content === '-') {
+      neg = true;
+      t = this.next();
+    }
+    if (t.type !== 'number') throw this.error('expected number', 'expect_number');
+    const value = this.parseNumber(t, neg);
+    this.swallow();
+    return { tok: t, value };
+  }
+
+  /**
+   * parse.cxx's number check (`strtoull(…, 0)` plus the range rules of `parse_literal`):
+   * decimal, `0x` hex or `0` octal, from −2^63 (with the sign) to 2^64−1, wrapped to int64.
+   */
+  parseNumber(t: Token, neg: boolean): bigint {
+    const value = parseCNumber(t.content);
+    if (value === undefined || (neg && value > 1n << 63n)) {
+      throw this.error('number invalid or out of range', 'parse_number');
+    }
+    return BigInt.asIntN(64, neg ? -value : value);
+  }
+
+  /** Appends the string literals that follow (parse.cxx `consume_string_literals`). */
+  consumeStringLiterals(): string {
+    let more = '';
+    for (;;) {
+      const t = this.peek();
+      if (!t || t.type !== 'string') return more;
+      more += t.content;
+      this.swallow();
+    }
+  }
+
+  /** Mirrors parse.cxx `parse_literal_string`: `expected literal string`. */
+  parseLiteralString(): LiteralString {
+    const t = this.next();
+    if (t.type !== 'string') throw this.error('expected literal string', 'parse_literal_string');
+    return { kind: 'literal_string', tok: t, value: t.content + this.consumeStringLiterals() };
+  }
+
+  /** Whether the lexer ate whitespace or a comment before `t` (stap `input.ate_whitespace`). */
+  ateWhitespace(t: Token): boolean {
+    return ateWhitespaceBefore(t);
+  }
+
+  /** Mirrors parse.cxx `expect_type`: `string` or `long` after a `:`. */
+  expectType(): { type: ExpType; tok: Token } {
+    const t = this.next();
+    if (t.type === 'keyword' && t.content === 'string') return { type: 'string', tok: t };
+    if (t.type === 'keyword' && t.content === 'long') return { type: 'long', tok: t };
+    throw this.error("expected 'string' or 'long'", 'expect_type');
+  }
+}
+
+/** A junk token's message replaces the parser's (session.cxx `build_error_msg`). */
+function withJunk(err: ParseError): ParseError {
+  const t = err.token;
+  if (t && t.type === 'junk' && t.junkMessage !== undefined && (err.message !== t.junkMessage || !err.ownToken)) {
+    return new ParseError(t.junkMessage, t, err.site, true);
+  }
+  return err;
+}
+
+/** `strtoull(s, &end, 0)` requiring the whole string: undefined if invalid or above 2^64−1. */
+export function parseCNumber(s: string): bigint | undefined {
+  let digits: string;
+  let radix: number;
+  if (/^0[xX]/.test(s)) {
+    digits = s.slice(2);
+    radix = 16;
+    if (!/^[0-9a-fA-F]+$/.test(digits)) return undefined;
+  } else if (s.startsWith('0')) {
+    digits = s;
+    radix = 8;
+    if (!/^[0-7]+$/.test(digits)) return undefined;
+  } else {
+    digits = s;
+    radix = 10;
+    if (!/^[0-9]+$/.test(digits)) return undefined;
+  }
+  let value = 0n;
+  const r = BigInt(radix);
+  for (const ch of digits) value = value * r + BigInt(parseInt(ch, radix));
+  if (value > 0xffffffffffffffffn) return undefined;
+  return value;
+}
