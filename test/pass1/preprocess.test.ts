@@ -4,17 +4,19 @@
  * `.stpm` library macro files. Every expectation here was observed with stap 4.8
  * (`stap -p1` on the same text); the comments say what stap printed.
  *
- * Tokens come from a small test tokenizer (`lex` below) until the real lexer lands.
- * A run pulls every token as stap's parser does, recording each error and carrying on.
+ * Text goes through the real lexer. A run pulls every token as stap's parser does, recording
+ * each error and carrying on. When stap is installed, the last blocks run every text of this
+ * file through it and compare, and check the whole installed tapset library.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { ParseError, type TokenSource } from '../../server/src/passes/parse/errors';
+import { Lexer } from '../../server/src/passes/parse/lexer';
 import {
   ChainedParseError,
   FatalError,
@@ -26,7 +28,8 @@ import {
 } from '../../server/src/passes/parse/preprocess';
 import { formatToken, type SourceFile, type Token, type TokenType } from '../../server/src/passes/parse/token';
 import type { Session, Target } from '../../server/src/session';
-import { findStap } from '../helpers/stap';
+import { INSTALL_HINT, tapsetDir } from '../helpers/installed';
+import { findStap, makeFakeKbuild, runStap } from '../helpers/stap';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -62,56 +65,12 @@ function session(target: Partial<Target> = {}, rest: Partial<Session> = {}): Ses
   };
 }
 
+/** stap's keywords, which the -p1 dump prints but which are not identifiers. */
 const KEYWORDS = new Set(['probe', 'global', 'function', 'if', 'else', 'for', 'foreach', 'in', 'limit', 'return', 'delete', 'while', 'break', 'continue', 'next', 'string', 'long', 'try', 'catch', 'private']);
-const OPERATORS = ['<<<', '>>>', '<<=', '>>=', '==', '!=', '<=', '>=', '=~', '!~', '+=', '-=', '*=', '/=', '%=', '&=', '^=', '|=', '.=', '&&', '||', '++', '--', '->', '<<', '>>', '%(', '%?', '%:', '%)'];
 
-/** A test tokenizer: enough of stap's lexer (parse.cxx `lexer::scan`) for these tests. */
-function lex(file: SourceFile): TokenSource {
-  const s = file.text;
-  let i = 0;
-  let line = 1;
-  let col = 1;
-  const step = (n: number) => {
-    for (let k = 0; k < n; k++, i++) {
-      if (s[i] === '\n') {
-        line++;
-        col = 1;
-      } else col++;
-    }
-  };
-  return {
-    next(): Token | undefined {
-      for (;;) {
-        while (i < s.length && /\s/.test(s[i])) step(1);
-        if (s[i] === '#' || s.startsWith('//', i)) {
-          while (i < s.length && s[i] !== '\n') step(1);
-          continue;
-        }
-        break;
-      }
-      if (i >= s.length) return undefined;
-      const location = { file, line, column: col };
-      const make = (type: TokenType, content: string, length: number): Token => {
-        step(length);
-        return { type, content, location };
-      };
-      const word = /^[A-Za-z_$@][A-Za-z0-9_$]*/.exec(s.slice(i));
-      if (word) {
-        const w = word[0];
-        const type = w[0] === '@' ? 'operator' : KEYWORDS.has(w) ? 'keyword' : 'identifier';
-        return make(type, w, w.length);
-      }
-      const num = /^[0-9][A-Za-z0-9]*/.exec(s.slice(i));
-      if (num) return make('number', num[0], num[0].length);
-      if (s[i] === '"') {
-        const str = /^"((?:\\.|[^"\\\n])*)"/.exec(s.slice(i));
-        if (!str) return make('junk', '', 1);
-        return make('string', str[1].replace(/\\"/g, '"'), str[0].length);
-      }
-      const op = OPERATORS.find((o) => s.startsWith(o, i)) ?? s[i];
-      return make('operator', op, op.length);
-    },
-  };
+/** The real lexer over a file, as pass 1 runs it (no script arguments). */
+function lex(file: SourceFile, compatible = '4.8'): TokenSource {
+  return new Lexer(file, { args: [], compatible });
 }
 
 interface Outcome {
@@ -151,7 +110,7 @@ function run(
   if (library.size === 0 && name === 'a.stp' && (sess === undefined || flags !== undefined)) RUNS.push({ text, sess: sess ?? session(), flags: flags ?? [] });
   sess ??= session();
   const file = { name, text };
-  const pre = new Preprocessor(lex(file), { session: sess, libraryMacros: library, file });
+  const pre = new Preprocessor(lex(file, sess.compatible), { session: sess, libraryMacros: library, file });
   const tokens: Token[] = [];
   const raw: ParseError[] = [];
   for (let guard = 0; guard < 100_000; guard++) {
@@ -175,15 +134,26 @@ function run(
 }
 
 /** Library macros from `.stpm` texts, in order. Returns the table and each file's errors. */
-function libraryOf(files: Record<string, string>, sess = session()) {
+/** Every set of `.stpm` texts read with the default session, for the comparison with stap. */
+const LIBRARY_RUNS: Record<string, string>[] = [];
+
+/**
+ * Library macros from `.stpm` texts, read in name order as stap reads one directory (file names
+ * get `dir` in front). Returns the table and each file's errors and warnings.
+ */
+function libraryOf(files: Record<string, string>, sess?: Session, dir = '') {
+  if (!sess && !dir) LIBRARY_RUNS.push(files);
+  sess ??= session();
   const into = new Map<string, MacroDefinition>();
   const errors: Record<string, string[]> = {};
-  for (const [name, text] of Object.entries(files)) {
-    const file = { name, text };
-    const r = collectLibraryMacros(file, lex(file), sess, into);
+  const warnings: string[] = [];
+  for (const name of Object.keys(files).sort()) {
+    const file = { name: dir + name, text: files[name] };
+    const r = collectLibraryMacros(file, lex(file, sess.compatible), sess, into);
     errors[name] = r.errors.map(describeError);
+    warnings.push(...r.warnings.map((w) => `${w.message}: ${w.token ? formatToken(w.token) : ''}`));
   }
-  return { into, errors };
+  return { into, errors, warnings };
 }
 
 /** Session options a condition case needs; also the stap flags that give them. */
@@ -503,10 +473,15 @@ describe('collectLibraryMacros (.stpm files)', () => {
   });
 
   test('returns the built-in operator warnings', () => {
-    const file = { name: 'w.stpm', text: '@define max(a,b) %( 1 %)' };
-    const r = collectLibraryMacros(file, lex(file), session(), new Map());
-    assert.deepEqual(r.errors, []);
-    assert.deepEqual(r.warnings.map((w) => w.message), ["macro redefines built-in operator '@max'"]);
+    const r = libraryOf({ 'w.stpm': '@define max(a,b) %( 1 %)' });
+    assert.deepEqual(r.errors['w.stpm'], []);
+    assert.deepEqual(r.warnings, ["macro redefines built-in operator '@max': identifier 'max' at w.stpm:1:9"]);
+  });
+
+  test('library macros can use each other, and an earlier file\'s', () => {
+    const { into, errors } = libraryOf({ 'a.stpm': '@define one %( 1 %)', 'b.stpm': '@define two %( @one + @one %) @define none %( %) @none' });
+    assert.deepEqual(errors, { 'a.stpm': [], 'b.stpm': [] });
+    assert.equal(run('x = @two', { library: into }).out, 'x = 1 + 1');
   });
 });
 
@@ -777,6 +752,8 @@ describe('branches', () => {
 
 /** The preprocessor's messages, to pick its errors out of stap's (the parser's are mixed in). */
 const PREPROCESSOR_MESSAGES = [
+  /^unexpected token in library macro file/,
+  /^duplicate definition of library macro/,
   /^expected identifier$/,
   /^expected '%\(' or '\('$/,
   /^expected '%\('$/,
@@ -913,6 +890,29 @@ describe('against stap 4.8', () => {
     t.diagnostic(`${results.length} texts compared`);
   });
 
+  test('every .stpm set above gives stap\'s errors and warnings', async (t) => {
+    if (!stap) {
+      t.diagnostic('stap is not installed: not compared');
+      return;
+    }
+    const jobs = LIBRARY_RUNS.map((files, i) => async () => {
+      const dir = join(root, `lib${i}`);
+      mkdirSync(dir);
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const lib = libraryOf(files, session(), `${dir}/`);
+      const ours = {
+        errors: Object.keys(files).sort().flatMap((name) => lib.errors[name]),
+        warnings: lib.warnings.map((w) => w.replace(/ at [^ ]*:(\d+:\d+)$/, ' at :$1')),
+      };
+      writeFileSync(join(dir, 'script.stp'), 'probe begin {}\n');
+      const res = await stapRun(stap, ['-r', kbuild, '-v', '-p1', '-I', dir, join(dir, 'script.stp')], emptyTapsets);
+      return { files, ours, theirs: stapDiagnostics(res.stderr) };
+    });
+    const results = await pool(jobs, cpus().length * 2);
+    assert.deepEqual(results.filter((r) => JSON.stringify(r.ours) !== JSON.stringify(r.theirs)), []);
+    t.diagnostic(`${results.length} sets compared`);
+  });
+
   test('every condition value is stap\'s', async (t) => {
     if (!stap) {
       t.diagnostic('stap is not installed: not compared');
@@ -936,4 +936,153 @@ describe('against stap 4.8', () => {
     assert.deepEqual(results.filter((r) => r.ours !== r.theirs), []);
     t.diagnostic(`${results.length} conditions compared`);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The installed tapset library, through the real lexer
+
+/** A tapset target: the session it means and the stap options that give it. */
+interface TapsetTarget {
+  name: string;
+  arch: string;
+  runtime: 'kernel' | 'bpf';
+  flags: string[];
+}
+
+const TAPSET_TARGETS: TapsetTarget[] = [
+  { name: 'x86_64', arch: 'x86_64', runtime: 'kernel', flags: [] },
+  { name: 'arm64', arch: 'arm64', runtime: 'kernel', flags: ['-a', 'arm64'] },
+  { name: 'bpf', arch: 'x86_64', runtime: 'bpf', flags: ['--runtime=bpf'] },
+];
+
+/** The session of `makeFakeKbuild` (release 6.1.0-fake, X86_64 and KPROBES set) for a target. */
+function tapsetSession(t: TapsetTarget): Session {
+  return session({ arch: t.arch, runtime: t.runtime, kernelConfig: new Map([['CONFIG_X86_64', 'y'], ['CONFIG_KPROBES', 'y']]) });
+}
+
+/**
+ * The library files of one kind in stap's order, for the installed tapset dir alone: each
+ * version/arch suffix dir (§4.3), files by name, the first of each path below the dir kept.
+ * A test helper only; the driver's search path lives in server/src/tapsets/.
+ */
+function libraryFiles(sess: Session, ext: '.stp' | '.stpm'): string[] {
+  const { kernelRelease, kernelBaseRelease, arch, runtime } = sess.target;
+  const releases = [kernelRelease, ...(kernelBaseRelease !== kernelRelease ? [kernelBaseRelease] : [])];
+  for (let r = kernelBaseRelease; r.lastIndexOf('.') > r.indexOf('.'); ) releases.push((r = r.slice(0, r.lastIndexOf('.'))));
+  const plain = [...releases.flatMap((r) => [`/${r}/${arch}`, `/${r}`]), `/${arch}`, ''];
+  const prefix = { kernel: '/linux', dyninst: '/dyninst', bpf: '/bpf' }[runtime];
+  const root = tapsetDir();
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const suffix of [...plain.map((s) => prefix + s), ...plain]) {
+    const dir = root + suffix;
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const path = `${dir}/${name}`;
+      if (!name.endsWith(ext) || !statSync(path).isFile() || seen.has(path.slice(root.length))) continue;
+      seen.add(path.slice(root.length));
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+/** Lexer → Preprocessor over a file: its errors, and its identifiers as the -p1 dump shows them. */
+function sweepFile(path: string, sess: Session, library: Map<string, MacroDefinition>) {
+  const file = { name: path, text: readFileSync(path, 'latin1') };
+  const pre = new Preprocessor(new Lexer(file, { args: [], compatible: sess.compatible }), { session: sess, libraryMacros: library, library: true, file });
+  const errors: string[] = [];
+  const identifiers = new Map<string, number>();
+  // The dump drops the second body of `probe a = b { X }, { Y }`: so do these counts.
+  let depth = 0;
+  let secondBodyDepth = -1;
+  const recent: (Token | undefined)[] = [undefined, undefined];
+  const isOp = (t: Token | undefined, c: string) => t?.type === 'operator' && t.content === c;
+  for (;;) {
+    let t: Token | undefined;
+    try {
+      t = pre.next();
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      errors.push(describeError(e));
+      continue;
+    }
+    if (!t) break;
+    if (t.type === 'junk') errors.push(`junk ${formatToken(t)}`);
+    if (isOp(t, '{')) {
+      if (depth === 0 && isOp(recent[1], ',') && isOp(recent[0], '}')) secondBodyDepth = 0;
+      depth++;
+    } else if (isOp(t, '}') && --depth === secondBodyDepth) {
+      secondBodyDepth = -1;
+      recent.splice(0, 2, recent[1], t);
+      continue;
+    }
+    recent.splice(0, 2, recent[1], t);
+    if (secondBodyDepth >= 0 || t.type !== 'identifier') continue;
+    // `$var$` prints as `$var->$`.
+    const name = t.content.replace(/([^$])\$+$/, '$1');
+    identifiers.set(name, (identifiers.get(name) ?? 0) + 1);
+  }
+  return { errors, identifiers };
+}
+
+/** The identifiers of a -p1 dump section, outside embedded code and string literals. */
+function dumpIdentifiers(section: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const code = section.replace(/%\{[\s\S]*?%\}/g, ' ').replace(/"(?:\\.|[^"\\\n])*"/g, ' ');
+  for (const w of code.match(/[A-Za-z_$@][A-Za-z0-9_$]*/g) ?? []) {
+    if (w.startsWith('@') || /^\$+$/.test(w)) continue;
+    counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('the installed tapset library', () => {
+  const stap = findStap();
+  for (const target of TAPSET_TARGETS) {
+    test(`${target.name}: every .stpm and .stp file preprocesses without error, as stap -v -p1 shows it`, async (t) => {
+      assert.ok(existsSync(tapsetDir()), INSTALL_HINT);
+      const sess = tapsetSession(target);
+      const library = new Map<string, MacroDefinition>();
+      const macroErrors: string[] = [];
+      for (const path of libraryFiles(sess, '.stpm')) {
+        const file = { name: path, text: readFileSync(path, 'latin1') };
+        const r = collectLibraryMacros(file, new Lexer(file, { args: [], compatible: sess.compatible }), sess, library);
+        macroErrors.push(...r.errors.map((e) => `${path}: ${describeError(e)}`));
+      }
+      assert.deepEqual(macroErrors, []);
+      assert.ok(library.has('choose_defined') && library.has('__private30'));
+
+      const files = libraryFiles(sess, '.stp');
+      const swept = new Map(files.map((path) => [path, sweepFile(path, sess, library)]));
+      const errors = [...swept].flatMap(([path, r]) => r.errors.map((e) => `${path}: ${e}`));
+      assert.deepEqual(errors, []);
+
+      if (!stap) {
+        t.diagnostic('stap is not installed: not compared with its dump');
+        return;
+      }
+      // stap's dump of the same library: the same .stp files in the same order, and in each
+      // the identifiers the preprocessed tokens contain (which branch, which expansion).
+      const kb = makeFakeKbuild();
+      try {
+        const res = await runStap(['-r', kb.dir, '-p1', '-v', ...target.flags, '-e', 'probe begin {}']);
+        const sections = res.stdout.split(/^# file /m).slice(1).map((s) => [s.slice(0, s.indexOf('\n')), s.slice(s.indexOf('\n') + 1)] as const);
+        const stapFiles = sections.filter(([name]) => name.endsWith('.stp'));
+        assert.deepEqual(stapFiles.map(([name]) => name), files);
+        const differ: string[] = [];
+        for (const [name, body] of stapFiles) {
+          const theirs = dumpIdentifiers(body);
+          const ours = swept.get(name)!.identifiers;
+          const names = new Set([...ours.keys(), ...theirs.keys()].filter((n) => !KEYWORDS.has(n)));
+          const diff = [...names].filter((n) => (ours.get(n) ?? 0) !== (theirs.get(n) ?? 0));
+          if (diff.length) differ.push(`${name}: ${diff.map((n) => `${n} ${ours.get(n) ?? 0}/${theirs.get(n) ?? 0}`).join(', ')}`);
+        }
+        assert.deepEqual(differ, []);
+        t.diagnostic(`${files.length} files compared with stap's dump`);
+      } finally {
+        kb.cleanup();
+      }
+    });
+  }
 });
