@@ -7,6 +7,7 @@
  * Files are read as latin1, so one character is one byte and columns are byte columns. A tab
  * counts as one column, as in stap.
  */
+import { strverscmp } from '../../util/strverscmp';
 import type { TokenSource } from './errors';
 import type { Location, SourceFile, Token } from './token';
 
@@ -52,38 +53,9 @@ export function ateWhitespaceBefore(token: Token): boolean {
   return !adjacentTokens.has(token);
 }
 
-/**
- * Compares two version strings the way stap's `strverscmp` does for `--compatible` values:
- * runs of digits compare numerically, other characters by code. Returns <0, 0 or >0.
- */
-export function compareVersions(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(j);
-    if (isDigit(ca) && isDigit(cb)) {
-      let ei = i;
-      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
-      let ej = j;
-      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
-      const na = BigInt(a.slice(i, ei));
-      const nb = BigInt(b.slice(j, ej));
-      if (na !== nb) return na < nb ? -1 : 1;
-      i = ei;
-      j = ej;
-    } else {
-      if (ca !== cb) return ca - cb;
-      i++;
-      j++;
-    }
-  }
-  return a.length - i - (b.length - j);
-}
-
 /** stap `has_version(v)`: compatible ≥ v. */
 export function versionAtLeast(compatible: string, v: string): boolean {
-  return compareVersions(compatible, v) >= 0;
+  return strverscmp(compatible, v) >= 0;
 }
 
 /** The C locale `isspace`. */

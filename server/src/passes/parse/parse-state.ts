@@ -43,6 +43,8 @@ export class ParserState {
     private readonly tokens: TokenSource,
     readonly session: Session,
     readonly privileged: boolean,
+    /** A tapset file (not stap's `user_file`). */
+    readonly library = false,
   ) {}
 
   /** parse.cxx `input.has_version(v)`: `--compatible` ≥ v. */
@@ -62,7 +64,11 @@ export class ParserState {
     try {
       t = this.tokens.next();
     } catch (e) {
-      if (e instanceof ParseError) throw new Thrown(withJunk(e), true);
+      if (e instanceof ParseError) {
+        // A preprocessor error without a token of its own shows the parser's last token.
+        const err = e.token === undefined && !e.ownToken && this.lastT ? cloneError(e, { token: this.lastT }) : e;
+        throw new Thrown(withJunk(err), true);
+      }
       throw e;
     }
     // The conditional pass (parse.cxx `scan_pp`) rejects a stray marker. With the preprocessor
@@ -235,11 +241,16 @@ export class ParserState {
   }
 }
 
-/** A junk token's message replaces the parser's (session.cxx `build_error_msg`). */
+/** A copy of `err` (of the same class, e.g. a chained error) with some fields replaced. */
+function cloneError(err: ParseError, fields: Partial<Pick<ParseError, 'message' | 'token' | 'ownToken'>>): ParseError {
+  return Object.assign(Object.create(Object.getPrototypeOf(err) as object) as ParseError, err, fields);
+}
+
+/** A junk token's message replaces the parser's, shown with `at:` (session.cxx `build_error_msg`). */
 function withJunk(err: ParseError): ParseError {
   const t = err.token;
   if (t && t.type === 'junk' && t.junkMessage !== undefined && (err.message !== t.junkMessage || !err.ownToken)) {
-    return new ParseError(t.junkMessage, t, err.site, true);
+    return cloneError(err, { message: t.junkMessage, ownToken: true });
   }
   return err;
 }

@@ -22,6 +22,11 @@ export interface ParseOptions {
   session: Session;
   /** Parse as guru/privileged: `-g`, and always for tapset files. */
   privileged: boolean;
+  /**
+   * A tapset file rather than a user script (stap's `user_file` is false). An empty tapset file
+   * is an empty stapfile, with no message; its functions default to priority 1 instead of 0.
+   */
+  library?: boolean;
 }
 
 export interface ParseResult {
@@ -42,7 +47,7 @@ function isKw(t: Token | undefined, kw: string): boolean {
 
 /** Mirrors parse.cxx `parser::parse`. */
 export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptions): ParseResult {
-  const p = new ParserState(file, tokens, options.session, options.privileged);
+  const p = new ParserState(file, tokens, options.session, options.privileged, options.library ?? false);
   const f: StapFile = {
     kind: 'stapfile',
     name: file.name,
@@ -107,7 +112,7 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
     }
   }
 
-  if (empty) {
+  if (empty && !options.library) {
     const lexer = new Lexer(file, { args: options.session.args, compatible: options.session.compatible });
     const sawTokens = lexer.next() !== undefined;
     return {
@@ -230,7 +235,7 @@ function parseFunctionDecl(p: ParserState, f: StapFile, isPrivate: boolean): voi
     formalArgs: [],
     body: { kind: 'block', tok: t, statements: [] },
     type: 'unknown',
-    priority: p.privileged && !p.session.guru ? 1 : 0,
+    priority: p.library ? 1 : 0,
     isPrivate,
     privileged: p.privileged,
   };
