@@ -688,6 +688,34 @@ describe('conditions: errors (exact text and token)', () => {
   });
 });
 
+describe('throw sites (stap prints only the first error of a site without -v)', () => {
+  /** [text, message, whether its two errors with that message share a site]. */
+  const pairs: [string, string, boolean][] = [
+    ['%( kernel_v = "6" %? 1 %) %( systemtap_v = "6" %? 1 %)', 'expected comparison operator', true],
+    ['%( kernel_v = "6" %? 1 %) %( 1 = 2 %? 1 %)', 'expected comparison operator', false],
+    ['%( "a" = "b" %? 1 %) %( 1 = 2 %? 1 %)', 'expected comparison operator', true],
+    ['%( CONFIG_HZ = 250 %? 1 %) %( CONFIG_HZ = CONFIG_X %? 1 %)', 'expected comparison operator', true],
+    ['%( kernel_v >= 6 %? 1 %) %( kernel_vr >= 6 %? 1 %)', 'expected string literal', true],
+    ['%( kernel_v >= 6 %? 1 %) %( arch == 6 %? 1 %)', 'expected string literal', false],
+    ['%( arch == 1 %? 1 %) %( runtime == 1 %? 1 %)', 'expected string literal', false],
+    ['%( arch < "x" %? 1 %) %( runtime < "x" %? 1 %)', "expected '==' or '!='", false],
+    ['%( guru_mode < 1 %? 1 %) %( systemtap_privilege < "x" %? 1 %)', "expected '==' or '!='", false],
+    ['%( CONFIG_X < "y" %? 1 %) %( arch < "x" %? 1 %)', "expected '==' or '!='", false],
+    ['%( arch < "x" %? 1 %) %( arch < "y" %? 1 %)', "expected '==' or '!='", true],
+    ['@define 1 %( %) @define f(2) %( %)', 'expected identifier', false],
+    ['@define f(a) %( 1 %) @f 1 @f 2', "expected '(' in invocation of macro '@f' taking 1 parameter", true],
+    ['%? %:', "incomplete conditional - missing '%('", false],
+    ['%( 1 == 1 %? %) %) %)', "incomplete conditional - missing '%('", true],
+  ];
+  for (const [text, message, same] of pairs) {
+    test(`${text}: ${same ? 'one site' : 'two sites'}`, () => {
+      const errors = run(text).raw.filter((e) => e.message === message);
+      assert.equal(errors.length, 2);
+      assert.equal(errors[0].site === errors[1].site, same);
+    });
+  }
+});
+
 describe('conditions: && and ||', () => {
   test('every term is evaluated: an error after a decided result is still an error', () => {
     assert.equal(cond('1 == 1 || arch < "x"'), "expected '==' or '!=' @ operator '<' at a.stp:1:19 [at]");
@@ -860,7 +888,7 @@ describe('against stap 4.8', () => {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  test('every text above gives stap\'s preprocessor errors and warnings', async (t) => {
+  test('every text above gives stap\'s preprocessor errors and warnings, and the same throw sites', async (t) => {
     if (!stap) {
       t.diagnostic('stap is not installed: not compared');
       return;
@@ -868,10 +896,13 @@ describe('against stap 4.8', () => {
     // Texts whose expansion never ends make stap exhaust memory: not run.
     const runs = RUNS.filter((r, i) => RUNS.findIndex((q) => q.text === r.text && q.flags.join() === r.flags.join()) === i);
     const jobs = runs.map((r, i) => async () => {
-      let ours: { errors: string[]; warnings: string[] } | string;
+      let ours: { errors: string[]; warnings: string[]; firstPerSite: string[] } | string;
       try {
         const o = run(r.text, { sess: r.sess, flags: [] });
-        ours = { errors: o.errors, warnings: o.warnings.map((w) => w.replace(/ at [^ ]*:(\d+:\d+)$/, ' at :$1')) };
+        // Without -v stap prints only the first error of each throw site.
+        const sites = new Set<string>();
+        const firstPerSite = o.errors.filter((_, k) => !sites.has(o.raw[k].site) && !!sites.add(o.raw[k].site));
+        ours = { errors: o.errors, warnings: o.warnings.map((w) => w.replace(/ at [^ ]*:(\d+:\d+)$/, ' at :$1')), firstPerSite };
       } catch (e) {
         if (!(e instanceof FatalError)) throw e;
         if (e.message !== 'bad lexical cast') return undefined;
@@ -880,8 +911,14 @@ describe('against stap 4.8', () => {
       const dir = join(root, `case${i}`);
       mkdirSync(dir);
       writeFileSync(join(dir, 'a.stp'), r.text);
-      const res = await stapRun(stap, ['-r', kbuild, '-v', '-p1', ...r.flags, join(dir, 'a.stp')], emptyTapsets);
-      const theirs = typeof ours === 'string' ? res.stderr.split('\n')[0] : stapDiagnostics(res.stderr.replaceAll(`${join(dir, 'a.stp')}:`, 'a.stp:'));
+      const script = join(dir, 'a.stp');
+      const res = await stapRun(stap, ['-r', kbuild, '-v', '-p1', ...r.flags, script], emptyTapsets);
+      if (typeof ours === 'string') return { text: r.text, flags: r.flags, ours, theirs: res.stderr.split('\n')[0] };
+      const quiet = await stapRun(stap, ['-r', kbuild, '-p1', ...r.flags, script], emptyTapsets);
+      const theirs = {
+        ...stapDiagnostics(res.stderr.replaceAll(`${script}:`, 'a.stp:')),
+        firstPerSite: stapDiagnostics(quiet.stderr.replaceAll(`${script}:`, 'a.stp:')).errors,
+      };
       return { text: r.text, flags: r.flags, ours, theirs };
     });
     const results = (await pool(jobs, cpus().length * 2)).filter((x) => x !== undefined);
