@@ -26,7 +26,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 
-import { runPass1, stapWiring, type Pass1Io, type Pass1Wiring, type Usage, type UserScript } from './passes/pass1';
+import { Pass1Abort, runPass1, stapWiring, type Pass1Io, type Pass1Wiring, type Usage, type UserScript } from './passes/pass1';
 import { Reporter } from './passes/parse/report';
 import type { Privilege, Runtime, Session } from './session';
 import { STAP_VERSION } from './session';
@@ -538,7 +538,14 @@ export function runCli<F, M>(
   else script = { kind: 'file', path: o.scriptFile! };
 
   const wiring = getWiring();
-  const result = runPass1(session, { script, additional: o.additionalScripts }, wiring.frontend, io.files, reporter, pass1Verbose);
+  let result: ReturnType<typeof runPass1<F, M>>;
+  try {
+    result = runPass1(session, { script, additional: o.additionalScripts }, wiring.frontend, io.files, reporter, pass1Verbose);
+  } catch (e) {
+    // `bad lexical cast` and friends: stap prints the message and exits at once.
+    if (e instanceof Pass1Abort) return { stdout: '', stderr: reporter.text + e.text, status: 1 };
+    throw e;
+  }
   let stdout = '';
   let status = result.ok ? 0 : 1;
   if (result.ok) {

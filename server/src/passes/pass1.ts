@@ -15,10 +15,24 @@
  *
  * No IO: files come through `Pass1Io`, output goes to the Reporter and the returned result.
  */
+import type { StapFile } from '../ast/staptree';
+import { printParseTreeDump } from '../dump/p1';
 import type { Session } from '../session';
-import { getLibrary, type Library, type LibraryIo, type Pass1Frontend, type ParseOptions } from '../tapsets/library';
-import { PASS1_FAILED, parseErrorCount, type Reporter } from './parse/report';
-import type { SourceFile } from './parse/token';
+import {
+  getLibrary,
+  type FrontendDiagnostic,
+  type Library,
+  type LibraryIo,
+  type Pass1Frontend,
+  type ParsedScript,
+  type ParseOptions,
+} from '../tapsets/library';
+import type { ParseError, TokenSource } from './parse/errors';
+import { Lexer } from './parse/lexer';
+import { parse } from './parse/parser';
+import { collectLibraryMacros, FatalError, Preprocessor, type MacroDefinition } from './parse/preprocess';
+import { PASS1_FAILED, parseErrorCount, type Reporter, type Warning } from './parse/report';
+import type { SourceFile, Token } from './parse/token';
 
 /** The user's main script. */
 export type UserScript =
@@ -130,9 +144,9 @@ export function runPass1<F, M>(
       if (d.kind === 'error') reporter.parseError(d.error, source);
       else reporter.warning(d.warning);
     }
-    if (parsed.errorCount > 0) reporter.write(parseErrorCount(parsed.errorCount));
     if (parsed.empty) reporter.errorLine(`Input file '${source.name}' is ${parsed.empty}.`);
-    if (parsed.stapfile === undefined || parsed.errorCount > 0) {
+    else if (parsed.errorCount > 0) reporter.write(parseErrorCount(parsed.errorCount));
+    if (parsed.stapfile === undefined || parsed.errorCount > 0 || parsed.empty) {
       previousFailed = source;
       return false;
     }
@@ -170,7 +184,147 @@ export interface Pass1Wiring<F, M> {
   printDump(userFiles: F[], libraryFiles: F[], verbose: boolean): string;
 }
 
-/** Lexer → macro pass → conditional pass → parser, and the -p1 printer. */
-export function stapWiring(): Pass1Wiring<unknown, unknown> {
-  throw new Error('pass 1 is not wired yet: the lexer, preprocessor and parser have not landed');
+/**
+ * An error that ends stap at once with its message and status 1, outside the parse-error
+ * machinery (`bad lexical cast`, runaway macro recursion). The driver stops; the CLI prints it.
+ */
+export class Pass1Abort extends Error {
+  constructor(readonly text: string) {
+    super(text);
+  }
+}
+
+/**
+ * A token source that numbers the tokens it hands out, so that diagnostics collected in
+ * separate lists (parser errors, preprocessor and lexer warnings) can be put back in the order
+ * stap printed them: a warning raised while token N was being read comes before an error about
+ * token N; an error thrown by the preprocessor happens during the read that threw it.
+ */
+class CountingSource implements TokenSource {
+  reads = 0;
+  readonly readOf = new WeakMap<Token, number>();
+  readonly thrownAt = new WeakMap<object, number>();
+  constructor(private readonly inner: TokenSource) {}
+  next(): Token | undefined {
+    this.reads++;
+    try {
+      const t = this.inner.next();
+      if (t) this.readOf.set(t, this.reads);
+      return t;
+    } catch (e) {
+      if (e instanceof Object) this.thrownAt.set(e, this.reads);
+      throw e;
+    }
+  }
+}
+
+/** Orders errors and warnings by when they happened (see {@link CountingSource}). */
+function interleave(
+  errors: readonly ParseError[],
+  warnings: readonly { warning: Warning; at: number }[],
+  source: CountingSource,
+): FrontendDiagnostic[] {
+  const timed: { at: number; order: number; d: FrontendDiagnostic }[] = [];
+  errors.forEach((error, i) => {
+    const at =
+      source.thrownAt.get(error) ?? (error.token ? source.readOf.get(error.token) : undefined) ?? Number.MAX_SAFE_INTEGER;
+    timed.push({ at, order: 2 * i + 1, d: { kind: 'error', error } });
+  });
+  warnings.forEach((w, i) => timed.push({ at: w.at, order: 2 * i, d: { kind: 'warning', warning: w.warning } }));
+  // Stable by time; at equal times a warning (raised while reading) precedes the error.
+  return timed
+    .map((t, i) => ({ ...t, i }))
+    .sort((a, b) => a.at - b.at || (a.d.kind === b.d.kind ? a.i - b.i : a.d.kind === 'warning' ? -1 : 1))
+    .map((t) => t.d);
+}
+
+/** Runs lexer → preprocessor → parser over one file (parse.cxx `parser::parse` and its callers). */
+function parseWithPasses(
+  file: SourceFile,
+  session: Session,
+  macros: Map<string, MacroDefinition>,
+  options: ParseOptions,
+): ParsedScript<StapFile> {
+  const warnings: { warning: Warning; at: number }[] = [];
+  // pf_no_compatible: the lexer and parser of include dir 0 apply the current version; the
+  // conditionals (`systemtap_v`) still see --compatible.
+  const parserSession = options.compatible === session.compatible ? session : { ...session, compatible: options.compatible };
+  let source: CountingSource | undefined;
+  const lexer = new Lexer(file, {
+    args: session.args,
+    compatible: options.compatible,
+    warn: (message, token) => warnings.push({ warning: { message, token }, at: source?.reads ?? 0 }),
+  });
+  const pre = new Preprocessor(lexer, { session, libraryMacros: macros, library: options.library, file });
+  let seenWarnings = 0;
+  const collectPreWarnings = () => {
+    for (; seenWarnings < pre.warnings.length; seenWarnings++) {
+      warnings.push({ warning: pre.warnings[seenWarnings], at: source?.reads ?? 0 });
+    }
+  };
+  source = new CountingSource({
+    next: () => {
+      try {
+        return pre.next();
+      } finally {
+        collectPreWarnings();
+      }
+    },
+  });
+  let result: ReturnType<typeof parse>;
+  try {
+    result = parse(file, source, { session: parserSession, privileged: options.privileged, library: options.library });
+  } catch (e) {
+    if (e instanceof FatalError) throw new Pass1Abort(`${e.message}\n`);
+    throw e;
+  }
+  collectPreWarnings();
+  const diagnostics = interleave(result.errors, warnings, source);
+  if (result.emptyMessage !== undefined) {
+    if (options.library && result.errors.length === 0) {
+      // An empty tapset file is kept as an empty file, without a message.
+      return { stapfile: emptyStapFile(file, options.privileged), diagnostics, errorCount: 0 };
+    }
+    // stap prints the errors, then the "empty" line instead of `N parse errors.`.
+    return {
+      diagnostics,
+      errorCount: result.errors.length,
+      empty: result.emptyMessage.endsWith('after preprocessing.') ? 'empty after preprocessing' : 'empty',
+    };
+  }
+  return { stapfile: result.stapfile, diagnostics, errorCount: result.errors.length };
+}
+
+function emptyStapFile(file: SourceFile, privileged: boolean): StapFile {
+  return { kind: 'stapfile', name: file.name, file, probes: [], aliases: [], functions: [], globals: [], embeds: [], privileged };
+}
+
+/** Lexer → macro pass → conditional pass → parser, and the -p1 printer (stap's pass 1). */
+export const stapFrontend: Pass1Frontend<StapFile, Map<string, MacroDefinition>> = {
+  newMacroTable: () => new Map(),
+  parseMacroFile(file, session, macros, options) {
+    const lexer = new Lexer(file, { args: session.args, compatible: options.compatible });
+    let out: ReturnType<typeof collectLibraryMacros>;
+    try {
+      out = collectLibraryMacros(file, lexer, session, macros);
+    } catch (e) {
+      if (e instanceof FatalError) throw new Pass1Abort(`${e.message}\n`);
+      throw e;
+    }
+    const diagnostics: FrontendDiagnostic[] = [
+      ...out.warnings.map((warning): FrontendDiagnostic => ({ kind: 'warning', warning })),
+      ...out.errors.map((error): FrontendDiagnostic => ({ kind: 'error', error })),
+    ];
+    if (out.errors.length) return { diagnostics, errorCount: out.errors.length };
+    return { stapfile: emptyStapFile(file, true), diagnostics, errorCount: 0 };
+  },
+  parseScript: parseWithPasses,
+};
+
+let wiring: Pass1Wiring<StapFile, Map<string, MacroDefinition>> | undefined;
+
+/** The real pass 1: {@link stapFrontend} and the `-p1` printer. */
+export function stapWiring(): Pass1Wiring<StapFile, Map<string, MacroDefinition>> {
+  wiring ??= { frontend: stapFrontend, printDump: printParseTreeDump };
+  return wiring;
 }

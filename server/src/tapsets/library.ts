@@ -183,7 +183,9 @@ export function loadLibrary<F, M>(session: Session, frontend: Pass1Frontend<F, M
         }
         // An empty tapset file is fine (it is listed, with nothing in it).
         const failed = parsed.stapfile === undefined || parsed.errorCount > 0;
-        if (!macroRound && parsed.errorCount > 0) {
+        if (parsed.empty) {
+          lib.events.push({ kind: 'text', text: `Input file '${ref.path}' is ${parsed.empty}.\n` });
+        } else if (!macroRound && parsed.errorCount > 0) {
           lib.events.push({ kind: 'text', text: `${parsed.errorCount} parse error${parsed.errorCount === 1 ? '' : 's'}.\n` });
         }
         if (failed) {
@@ -191,7 +193,7 @@ export function loadLibrary<F, M>(session: Session, frontend: Pass1Frontend<F, M
           if (macroRound) {
             lib.macroErrors = true;
             lib.events.push({ kind: 'plain-warning', message: `macro tapset "${ref.path}" has errors, and will be skipped.` });
-          } else if (parsed.errorCount > 0) {
+          } else {
             lib.scriptErrors = true;
             lib.events.push({ kind: 'plain-warning', message: `tapset "${ref.path}" has errors, and will be skipped` });
           }

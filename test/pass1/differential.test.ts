@@ -1,0 +1,196 @@
+/**
+ * Differential test of pass 1 against the real stap 4.8 (the acceptance check of the pass-1
+ * issue). Needs stap and the installed examples and tapsets; without stap it says so and checks
+ * nothing (the fixture goldens cover that case).
+ *
+ * 1. Every installed example script: `stap -r K -p1 OPTS FILE ARGS` and `stap-ls` with the same
+ *    command line must agree on accept/reject (exit status), on stdout where stap accepts, and
+ *    on the first stderr line where it rejects. OPTS and ARGS come from the `test_check:` line of
+ *    the example's `.meta` file (see {@link commandFor}).
+ * 2. `-v -p1` on a one-line script prints the whole tapset library (~67,000 lines): identical for
+ *    the default target, for `-a arm64` and for `--runtime=bpf`.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { exampleFiles, INSTALL_HINT } from '../helpers/installed';
+import { findStap, makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
+import { firstDifference, firstLine, runStapLatin1, runStapLs } from './harness';
+
+/**
+ * FIXME: examples where stap-ls disagrees with stap today, with the reason. Each is asserted
+ * as it is (so a fix shows up as a failure: then delete the entry).
+ */
+const KNOWN_DIFFERENCES: Record<string, string> = {};
+
+/** Splits a shell command line into words (quotes and backslashes; no expansion). */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Options of stap that take a value (the value may be attached or the next word). */
+const VALUE_OPTIONS = new Set('pIeEoRramcxDsldLSBJGT'.split(''));
+/** Options kept from a test_check line: the ones that can change pass 1 (and -w/-W/-u, harmless). */
+const KEPT_FLAGS = new Set(['g', 'w', 'W', 'u']);
+const KEPT_VALUE_OPTIONS = new Set(['I', 'D']);
+
+export interface ExampleCommand {
+  options: string[];
+  args: string[];
+  /** How the command was made, for messages. */
+  origin: string;
+}
+
+/**
+ * The `-p1` command for an example, from the `test_check:` line of its `.meta` file:
+ * - a `stap …` line: its `-g`, `-w`, `-W`, `-u`, `-I DIR` (made absolute from the example's
+ *   directory) and `-D X` are kept; `-p N` becomes `-p1`; options that only matter to later
+ *   passes (`-x PID`, `-c CMD`, `-d OBJ`, `-G`, `--ldd`, `--all-modules`, …) are dropped; each
+ *   script argument is replaced by a numeric dummy (`1`, `2`, …), which works both where the
+ *   script pastes `$1` into code and where it quotes `@1`;
+ * - no `.meta`, no `test_check:` line, or one that does not run stap (`./socktop -D`): `-g` and
+ *   ten numeric dummy arguments.
+ */
+export function commandFor(script: string): ExampleCommand {
+  const meta = script.replace(/\.stp$/, '.meta');
+  const line = existsSync(meta)
+    ? readFileSync(meta, 'latin1')
+        .split('\n')
+        .find((l) => l.startsWith('test_check:'))
+    : undefined;
+  const fallback = (why: string): ExampleCommand => ({
+    options: ['-g'],
+    args: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
+    origin: why,
+  });
+  if (!line) return fallback(existsSync(meta) ? 'no test_check line' : 'no .meta file');
+  const words = shellWords(line.slice('test_check:'.length));
+  if (words[0] !== 'stap') return fallback(`test_check does not run stap: ${line}`);
+  const options: string[] = [];
+  const operands: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('--')) {
+      // Long options of later passes; none of the examples' take a separate value.
+      continue;
+    }
+    if (w.startsWith('-') && w.length > 1) {
+      for (let k = 1; k < w.length; k++) {
+        const c = w[k];
+        if (!VALUE_OPTIONS.has(c)) {
+          if (KEPT_FLAGS.has(c)) options.push(`-${c}`);
+          continue;
+        }
+        const value = k + 1 < w.length ? w.slice(k + 1) : words[++i];
+        if (KEPT_VALUE_OPTIONS.has(c)) options.push(`-${c}`, c === 'I' ? join(dirname(script), value) : value);
+        break;
+      }
+      continue;
+    }
+    operands.push(w);
+  }
+  // The first operand is the script itself; the rest are its arguments.
+  const args = operands.slice(1).map((_, i) => String(i + 1));
+  return { options, args, origin: line.trim() };
+}
+
+const stap = findStap();
+let kbuild: FakeKbuild | undefined;
+before(() => {
+  if (stap) kbuild = makeFakeKbuild();
+});
+after(() => kbuild?.cleanup());
+
+interface Outcome {
+  script: string;
+  agree: boolean;
+  detail: string;
+}
+const outcomes: Outcome[] = [];
+
+describe('installed examples: stap -p1 vs stap-ls -p1', { concurrency: 2 }, () => {
+  const scripts = exampleFiles();
+  test('the examples are installed', (t) => {
+    assert.ok(scripts.length > 0, `no example scripts found: ${INSTALL_HINT}`);
+    t.diagnostic(`${scripts.length} example scripts`);
+    if (!stap) t.diagnostic('stap not found: the differential checks do not run');
+  });
+
+  for (const script of scripts) {
+    const name = script.replace(/^.*\/examples\//, '');
+    test(name, { timeout: 180_000 }, async () => {
+      if (!stap || !kbuild) return;
+      const cmd = commandFor(script);
+      const argv = ['-r', kbuild.dir, '-p1', ...cmd.options, script, ...cmd.args];
+      const theirs = await runStapLatin1(argv);
+      const mine = runStapLs(argv);
+      let detail = '';
+      if (mine.status !== theirs.status) {
+        detail = `exit status: stap ${theirs.status}, stap-ls ${mine.status}\n--- stap stderr\n${theirs.stderr}\n+++ stap-ls stderr\n${mine.stderr}`;
+      } else if (theirs.status === 0) {
+        detail = firstDifference(theirs.stdout, mine.stdout) ?? '';
+      } else if (firstLine(theirs.stderr) !== firstLine(mine.stderr)) {
+        detail = `first stderr line:\n--- stap\n${firstLine(theirs.stderr)}\n+++ stap-ls\n${firstLine(mine.stderr)}`;
+      }
+      outcomes.push({ script: name, agree: detail === '', detail });
+      const known = KNOWN_DIFFERENCES[name];
+      const context = `${basename(script)} (${cmd.origin}): stap-ls ${argv.join(' ')}`;
+      if (known === undefined) assert.equal(detail, '', `${context}\n${detail}`);
+      else assert.notEqual(detail, '', `${context}: listed in KNOWN_DIFFERENCES (${known}) but now agrees: remove the entry`);
+    });
+  }
+
+  after(() => {
+    if (!stap) return;
+    const agree = outcomes.filter((o) => o.agree).length;
+    console.log(`# examples agreeing with stap -p1: ${agree}/${scripts.length}`);
+  });
+});
+
+describe('library dump: stap -v -p1 vs stap-ls -v -p1 on a one-line script', { concurrency: 1 }, () => {
+  for (const [name, extra] of [
+    ['default target (x86_64, kernel)', []],
+    ['-a arm64', ['-a', 'arm64']],
+    ['--runtime=bpf', ['--runtime=bpf']],
+  ] as const) {
+    test(name, { timeout: 300_000 }, async (t) => {
+      if (!stap || !kbuild) return t.diagnostic('stap not installed: not compared');
+      const argv = ['-r', kbuild.dir, '-v', '-p1', ...extra, '-e', 'probe begin { println("hi") }'];
+      const theirs = await runStapLatin1(argv);
+      const mine = runStapLs(argv);
+      assert.equal(theirs.status, 0, theirs.stderr);
+      const diff = firstDifference(theirs.stdout, mine.stdout);
+      assert.equal(diff, undefined, diff);
+      const shape = /^Pass 1: parsed user script and (\d+) library scripts using \d+virt\/\d+res\/\d+shr\/\d+data kb, in \d+usr\/\d+sys\/\d+real ms\.$/m;
+      const theirCount = shape.exec(theirs.stderr)?.[1];
+      assert.ok(theirCount, `stap's -v line: ${theirs.stderr}`);
+      assert.equal(shape.exec(mine.stderr)?.[1], theirCount, `stap-ls's -v line: ${mine.stderr}`);
+      assert.equal(mine.status, 0);
+      t.diagnostic(`${theirs.stdout.split('\n').length} lines identical, ${theirCount} library scripts`);
+    });
+  }
+});
