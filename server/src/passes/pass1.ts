@@ -195,24 +195,28 @@ export class Pass1Abort extends Error {
 }
 
 /**
- * A token source that numbers the tokens it hands out, so that diagnostics collected in
- * separate lists (parser errors, preprocessor and lexer warnings) can be put back in the order
- * stap printed them: a warning raised while token N was being read comes before an error about
- * token N; an error thrown by the preprocessor happens during the read that threw it.
+ * A token source that numbers the reads, so that diagnostics collected in separate lists
+ * (parser errors, preprocessor and lexer warnings) can be put back in the order stap printed
+ * them: a warning raised while token N was being read comes before an error about token N; an
+ * error thrown by the preprocessor happens during the read that threw it. Tokens are only
+ * remembered once a warning has occurred (`track`): before that, every error precedes every
+ * warning anyway, and remembering each token of the tapset library would cost a WeakMap entry
+ * per token.
  */
 class CountingSource implements TokenSource {
   reads = 0;
-  readonly readOf = new WeakMap<Token, number>();
-  readonly thrownAt = new WeakMap<object, number>();
+  track = false;
+  readonly readOf = new Map<Token, number>();
+  readonly thrownAt = new Map<unknown, number>();
   constructor(private readonly inner: TokenSource) {}
   next(): Token | undefined {
     this.reads++;
     try {
       const t = this.inner.next();
-      if (t) this.readOf.set(t, this.reads);
+      if (t && this.track) this.readOf.set(t, this.reads);
       return t;
     } catch (e) {
-      if (e instanceof Object) this.thrownAt.set(e, this.reads);
+      this.thrownAt.set(e, this.reads);
       throw e;
     }
   }
@@ -227,7 +231,9 @@ function interleave(
   const timed: { at: number; order: number; d: FrontendDiagnostic }[] = [];
   errors.forEach((error, i) => {
     const at =
-      source.thrownAt.get(error) ?? (error.token ? source.readOf.get(error.token) : undefined) ?? Number.MAX_SAFE_INTEGER;
+      source.thrownAt.get(error) ??
+      (error.token ? (source.readOf.get(error.token) ?? (source.track ? 0 : undefined)) : undefined) ??
+      Number.MAX_SAFE_INTEGER;
     timed.push({ at, order: 2 * i + 1, d: { kind: 'error', error } });
   });
   warnings.forEach((w, i) => timed.push({ at: w.at, order: 2 * i, d: { kind: 'warning', warning: w.warning } }));
@@ -253,13 +259,17 @@ function parseWithPasses(
   const lexer = new Lexer(file, {
     args: session.args,
     compatible: options.compatible,
-    warn: (message, token) => warnings.push({ warning: { message, token }, at: source?.reads ?? 0 }),
+    warn: (message, token) => {
+      warnings.push({ warning: { message, token }, at: source?.reads ?? 0 });
+      if (source) source.track = true;
+    },
   });
   const pre = new Preprocessor(lexer, { session, libraryMacros: macros, library: options.library, file });
   let seenWarnings = 0;
   const collectPreWarnings = () => {
     for (; seenWarnings < pre.warnings.length; seenWarnings++) {
       warnings.push({ warning: pre.warnings[seenWarnings], at: source?.reads ?? 0 });
+      if (source) source.track = true;
     }
   };
   source = new CountingSource({
