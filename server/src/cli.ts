@@ -472,6 +472,17 @@ export interface CliOutput {
   status: number;
 }
 
+/**
+ * The banner stap prints on stdout at `-vv` and above (main.cxx `version()`): that of the stap
+ * build whose behaviour stap-ls mirrors (Debian's 4.8-2), so that `-vv` stdout stays identical.
+ */
+export const STAP_BANNER = `Systemtap translator/driver (version 4.8/0.188, Debian version 4.8-2)
+Copyright (C) 2005-2022 Red Hat, Inc. and others
+This is free software; see the source for copying conditions.
+tested kernel versions: 2.6.32 ... 6.1.0-rc3
+enabled features: AVAHI BPF LIBSQLITE3 NLS NSS
+`;
+
 export const HELP = `stap-ls: SystemTap's translator front end (passes 1 and 2 of stap ${STAP_VERSION}).
 
 Usage: stap-ls [options] FILE [ARGS]        Parse the script in FILE.
@@ -511,7 +522,8 @@ export function runCli<F, M>(
   }
 
   const resolved = resolveTarget({ kernel: o.kernel, arch: o.arch, runtime: o.runtime }, io.targetHost);
-  if ('error' in resolved) return { stdout: '', stderr: `${resolved.error}\n`, status: 1 };
+  const banner = o.verbose >= 2 ? STAP_BANNER : '';
+  if ('error' in resolved) return { stdout: banner, stderr: `${resolved.error}\n`, status: 1 };
 
   const session: Session = {
     target: resolved.target,
@@ -543,14 +555,14 @@ export function runCli<F, M>(
     result = runPass1(session, { script, additional: o.additionalScripts }, wiring.frontend, io.files, reporter, pass1Verbose);
   } catch (e) {
     // `bad lexical cast` and friends: stap prints the message and exits at once.
-    if (e instanceof Pass1Abort) return { stdout: '', stderr: reporter.text + e.text, status: 1 };
+    if (e instanceof Pass1Abort) return { stdout: banner, stderr: reporter.text + e.text, status: 1 };
     throw e;
   }
-  let stdout = '';
+  let stdout = banner;
   let status = result.ok ? 0 : 1;
   if (result.ok) {
     if (o.lastPass === 1) {
-      stdout = wiring.printDump(result.userFiles, result.libraryFiles, pass1Verbose > 0);
+      stdout += wiring.printDump(result.userFiles, result.libraryFiles, pass1Verbose > 0);
     } else {
       reporter.write(
         o.lastPass === 2

@@ -212,3 +212,54 @@ describe('bin/stap-ls', () => {
     assert.match(bad.stderr, /^stap-ls: invalid option -- 'Z'\n/);
   });
 });
+
+describe('runs that reach pass 1', () => {
+  test('-p2 and later passes stop with a clear message after pass 1', () => {
+    const two = ours(['-r', kbuild.dir, '-p2', `${work}/ok.stp`]);
+    assert.deepEqual(two, {
+      stdout: '',
+      stderr: 'stap-ls: pass 2 (elaboration) is not implemented yet; only -p1 works for now\n',
+      status: 1,
+    });
+    const five = ours(['-r', kbuild.dir, `${work}/ok.stp`]);
+    assert.equal(five.status, 1);
+    assert.equal(five.stderr, 'stap-ls: pass 5 is not implemented: stap-ls stops after pass 2 (use -p1 or -p2)\n');
+    // A pass-1 failure is reported as such, whatever the last pass.
+    const bad = ours(['-r', kbuild.dir, '-p2', '-e', 'probe begin { x = }']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /\nPass 1: parse failed\. {2}\[man error::pass1\]\n$/);
+  });
+
+  test('-v: the pass-1 line has stap\'s shape and comes before the failure line', () => {
+    const shape =
+      /^Pass 1: parsed user script and (\d+) library scripts using \d+virt\/\d+res\/\d+shr\/\d+data kb, in \d+usr\/\d+sys\/\d+real ms\.$/m;
+    const ok = ours(['-r', kbuild.dir, '-v', '-p1', '-e', 'probe begin {}']);
+    assert.equal(ok.status, 0);
+    assert.equal(shape.exec(ok.stderr)?.[1], '484');
+    const bad = ours(['-r', kbuild.dir, '-v', '-p1', '-e', 'probe begin { x = }']);
+    assert.match(bad.stderr, /\n1 parse error\.\nPass 1: parsed user script and 484 library scripts using .*\nPass 1: parse failed\. {2}\[man error::pass1\]\n$/);
+    assert.equal(bad.stdout, '');
+  });
+
+  test('-vv: session, build tree and searched-directory lines as stap prints them', async (t) => {
+    const argv = ['-r', kbuild.dir, '-vv', '-p1', '-e', 'probe begin {}'];
+    const mine = ours(argv);
+    assert.equal(mine.status, 0, mine.stderr);
+    const pick = (s: string) => s.split('\n').filter((l) => /^(Session arch|Build tree|Searched)/.test(l));
+    assert.deepEqual(pick(mine.stderr).slice(0, 2), [`Session arch: x86_64 release: 6.1.0-fake`, `Build tree: "${kbuild.dir}"`]);
+    if (!stap) return t.diagnostic('stap not installed: not compared');
+    const theirs = await runStap(argv);
+    assert.deepEqual(pick(mine.stderr), pick(theirs.stderr));
+    assert.equal(mine.stdout, theirs.stdout);
+  });
+
+  test('a script argument that names the script a tapset file is refused, as stap does', () => {
+    const r = ours(['-r', kbuild.dir, '-p1', '-I', `${work}`, `${work}/ok.stp`]);
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      `usage error: tapset file '${work}/ok.stp' cannot be run directly as a session script.\n` +
+        'Pass 1: parse failed.  [man error::pass1]\n',
+    );
+  });
+});
