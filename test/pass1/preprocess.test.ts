@@ -26,6 +26,7 @@ import {
   evalPpConditional,
   type MacroDefinition,
 } from '../../server/src/passes/parse/preprocess';
+import { parseConfigNumber } from '../../server/src/passes/parse/conditionals';
 import { formatToken, type SourceFile, type Token, type TokenType } from '../../server/src/passes/parse/token';
 import type { Session, Target } from '../../server/src/session';
 import { INSTALL_HINT, tapsetDir } from '../helpers/installed';
@@ -603,6 +604,32 @@ describe('conditions: every left-hand side', () => {
     for (const c of ['0x10 == 16', '16 == 0x10', '1x == 1', '99999999999999999999 == 1', '9223372036854775808 > 1', 'guru_mode == 0x0', 'CONFIG_HZ == 0xfa']) {
       assert.throws(() => run(`%( ${c} %? 1 %)`), (e: unknown) => e instanceof FatalError && e.message === 'bad lexical cast', c);
     }
+  });
+
+  test('config values are numbers as strtoll(s, &end, 0) reads them whole', () => {
+    const cases: [string, bigint | undefined][] = [
+      ['', 0n],
+      ['250', 250n],
+      ['0x10', 16n],
+      ['0X1f', 31n],
+      ['010', 8n],
+      ['08', undefined],
+      ['0x', undefined],
+      [' 5', 5n],
+      ['5 ', undefined],
+      ['+5', 5n],
+      ['-5', -5n],
+      ['-0x10', -16n],
+      ['-', undefined],
+      ['  ', undefined],
+      ['y', undefined],
+      ['"5"', undefined],
+      ['9223372036854775807', 9223372036854775807n],
+      ['9223372036854775808', undefined],
+      ['-9223372036854775808', -9223372036854775808n],
+      ['-9223372036854775809', undefined],
+    ];
+    for (const [text, value] of cases) assert.equal(parseConfigNumber(text), value, JSON.stringify(text));
   });
 
   test('evalPpConditional is usable on its own', () => {

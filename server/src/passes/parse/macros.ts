@@ -221,7 +221,7 @@ export class MacroPass {
 
   /**
    * Reads the arguments of an invocation of `decl` at token `t` and starts its expansion.
-   * Mirrors the invocation part of parse.cxx `parser::scan_pp1`.
+   * Mirrors the invocation part of parse.cxx `parser::scan_pp1` and `parser::slurp_pp1_param`.
    */
   private invoke(t: Token, decl: MacroDefinition, library: boolean, caller: Scope): void {
     const n = decl.params.length;
@@ -260,7 +260,7 @@ export class MacroPass {
 
   /**
    * Reads a definition after its `@define` token, from the lexer. Mirrors the `@define` part
-   * of parse.cxx `parser::scan_pp1`.
+   * of parse.cxx `parser::scan_pp1` and `parser::slurp_pp1_body`.
    */
   private define(defineToken: Token): void {
     const file = this.options.file ?? defineToken.location.file;
