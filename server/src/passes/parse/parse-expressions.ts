@@ -545,18 +545,22 @@ function parseSymbol(p: ParserState): Expression {
     if (ctype !== undefined && (ctype !== 'variance' || p.hasVersion('3.1'))) {
       p.expectOp('(');
       const stat = parseExpression(p);
-      const max = ctype === 'variance' ? 2 : 1;
+      // stap reads tokens up to the `)`: `,` takes a number parameter (one for @variance, none
+      // for the others) and any other token is skipped without a word.
+      const maxParams = ctype === 'variance' ? 1 : 0;
       const params: bigint[] = [];
-      while (p.peekOp(',')) {
-        const comma = p.peek()!;
-        if (params.length + 1 >= max) {
-          const what = max === 1 ? 'not more than 1 parameter allowed' : `not more than ${max} parameters allowed`;
-          throw p.error(what, 'parse_stat_op:params', comma);
+      for (;;) {
+        const u = p.next();
+        if (u.type !== 'operator') continue;
+        if (u.content === ')') break;
+        if (u.content === ',') {
+          if (params.length >= maxParams) {
+            const what = maxParams === 0 ? 'not more than 1 parameter allowed' : `not more than ${maxParams + 1} parameters allowed`;
+            throw p.error(what, 'parse_stat_op:params', u);
+          }
+          params.push(p.expectNumber().value);
         }
-        p.swallow();
-        params.push(p.expectNumber().value);
       }
-      p.expectOp(')');
       return { kind: 'stat_op', tok: t, ctype, stat, params };
     }
     if (name === '@hist_linear' || name === '@hist_log') {

@@ -149,9 +149,11 @@ function parseProbePoint(p: ParserState): ProbePoint[] {
   }
   if (t && t.type === 'keyword' && t.content === 'if') {
     p.swallow();
-    if (!isOp(p.next(), '(')) throw p.error("expected '('", 'parse_probe_point:if_open');
+    if (!p.peekOp('(')) throw p.error("expected '('", 'parse_probe_point:if_open');
+    p.next();
     const condition = parseExpression(p);
-    if (!isOp(p.next(), ')')) throw p.error("expected ')'", 'parse_probe_point:if_close');
+    if (!p.peekOp(')')) throw p.error("expected ')'", 'parse_probe_point:if_close');
+    p.next();
     for (const pp of pps) {
       if (pp.condition) throw p.error('condition respecified', 'parse_probe_point:condition');
       pp.condition = condition;

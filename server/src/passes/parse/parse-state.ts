@@ -183,14 +183,17 @@ export class ParserState {
     return t;
   }
 
-  /** Mirrors parse.cxx `expect_number`: an optionally negative integer, as an int64. */
+  /**
+   * Mirrors parse.cxx `expect_number`: an optionally negative integer, as an int64. The `-` is
+   * peeked, and the number is swallowed at the end, so `last_t` is clear afterwards.
+   */
   expectNumber(): { tok: Token; value: bigint } {
     let neg = false;
-    let t = this.next();
-    if (t.type === 'operator' && t.content === '-') {
+    if (this.peekOp('-')) {
       neg = true;
-      t = this.next();
+      this.swallow();
     }
+    const t = this.next();
     if (t.type !== 'number') throw this.error('expected number', 'expect_number');
     const value = this.parseNumber(t, neg);
     this.swallow();
@@ -235,9 +238,12 @@ export class ParserState {
   /** Mirrors parse.cxx `expect_type`: `string` or `long` after a `:`. */
   expectType(): { type: ExpType; tok: Token } {
     const t = this.next();
-    if (t.type === 'keyword' && t.content === 'string') return { type: 'string', tok: t };
-    if (t.type === 'keyword' && t.content === 'long') return { type: 'long', tok: t };
-    throw this.error("expected 'string' or 'long'", 'expect_type');
+    let type: ExpType;
+    if (t.type === 'keyword' && t.content === 'string') type = 'string';
+    else if (t.type === 'keyword' && t.content === 'long') type = 'long';
+    else throw this.error("expected 'string' or 'long'", 'expect_type');
+    this.swallow();
+    return { type, tok: t };
   }
 }
 

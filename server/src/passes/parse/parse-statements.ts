@@ -216,8 +216,11 @@ function parseForeachLoop(p: ParserState): ForeachLoop {
       s.sortDirection = lookaheadSort;
       s.sortColumn = 1;
     }
-  } else if (p.peekOp('[')) {
-    p.swallow();
+  } else {
+    // `[k1, k2]`, or after a value `v = k`: one index without brackets. stap reads both with
+    // one loop (one throw site for each message).
+    const bracketed = p.peekOp('[');
+    if (bracketed) p.swallow();
     for (;;) {
       const v = p.next();
       if (v.type !== 'identifier') throw p.error('expected identifier', 'parse_foreach_loop:index');
@@ -229,26 +232,22 @@ function parseForeachLoop(p: ParserState): ForeachLoop {
         s.sortColumn = s.indexes.length;
         p.next();
       }
-      const x = p.next();
-      if (isOp(x, ',')) continue;
-      if (isOp(x, ']')) break;
+      if (!bracketed) break;
+      const x = p.peek();
+      if (isOp(x, ',')) {
+        p.swallow();
+        continue;
+      }
+      if (isOp(x, ']')) {
+        p.swallow();
+        break;
+      }
       throw p.error("expected ',' or ']'", 'parse_foreach_loop:index_list');
-    }
-  } else {
-    // `v = k in a`: one index without brackets after the value.
-    const v = p.next();
-    if (v.type !== 'identifier') throw p.error('expected identifier', 'parse_foreach_loop:lone_index');
-    s.indexes.push({ kind: 'symbol', tok: v, name: v.content });
-    const w = p.peek();
-    if (isOp(w, '+', '-')) {
-      if (s.sortDirection) throw p.error('multiple sort directives', 'parse_foreach_loop:sort_lone');
-      s.sortDirection = w!.content === '+' ? 1 : -1;
-      s.sortColumn = 1;
-      p.next();
     }
   }
 
   if (!isKw(p.next(), 'in')) throw p.error("expected 'in'", 'parse_foreach_loop:in');
+  p.swallow();
   s.base = parseIndexable(p);
 
   if (p.peekOp('[')) {
@@ -260,9 +259,15 @@ function parseForeachLoop(p: ParserState): ForeachLoop {
       } else {
         s.arraySlice.push(parseExpression(p));
       }
-      const x = p.next();
-      if (isOp(x, ',')) continue;
-      if (isOp(x, ']')) break;
+      const x = p.peek();
+      if (isOp(x, ',')) {
+        p.swallow();
+        continue;
+      }
+      if (isOp(x, ']')) {
+        p.swallow();
+        break;
+      }
       throw p.error("expected ',' or ']'", 'parse_foreach_loop:slice');
     }
   }

@@ -27,6 +27,11 @@ export interface ParseOptions {
    * is an empty stapfile, with no message; its functions default to priority 1 instead of 0.
    */
   library?: boolean;
+  /**
+   * Called with each error as it is found, so a caller can interleave errors with the lexer's
+   * and preprocessor's warnings in stap's print order.
+   */
+  onError?: (error: ParseError) => void;
 }
 
 export interface ParseResult {
@@ -60,6 +65,10 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
     privileged: options.privileged,
   };
   const errors: ParseError[] = [];
+  const record = (err: ParseError) => {
+    errors.push(err);
+    options.onError?.(err);
+  };
   let empty = true;
   let consumedAtLastError = -1;
 
@@ -88,11 +97,11 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
         }
       } else if (isKw(t, 'global')) {
         p.context = 'global';
-        p.next();
+        p.swallow();
         parseGlobal(p, f, undefined, false);
       } else if (isKw(t, 'function')) {
         p.context = 'function';
-        p.next();
+        p.swallow();
         parseFunctionDecl(p, f, false);
       } else if (t.type === 'embedded-code') {
         p.context = 'embedded';
@@ -104,11 +113,11 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
       }
     } catch (e) {
       if (!(e instanceof Thrown)) throw e;
-      errors.push(e.error);
+      record(e.error);
       // An error that consumed nothing twice in a row would loop forever; stap's never do.
       const stuck = p.consumed === consumedAtLastError;
       consumedAtLastError = p.consumed;
-      if (e.skipSome || stuck) skipToDeclaration(p, errors, stuck);
+      if (e.skipSome || stuck) skipToDeclaration(p, record, stuck);
     }
   }
 
@@ -127,7 +136,7 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
 }
 
 /** The recovery in parse.cxx `parser::parse`: skip tokens up to the next declaration. */
-function skipToDeclaration(p: ParserState, errors: ParseError[], forceOne: boolean): void {
+function skipToDeclaration(p: ParserState, record: (err: ParseError) => void, forceOne: boolean): void {
   let first = true;
   for (;;) {
     try {
@@ -142,7 +151,7 @@ function skipToDeclaration(p: ParserState, errors: ParseError[], forceOne: boole
       p.swallow();
     } catch (e) {
       if (!(e instanceof Thrown)) throw e;
-      errors.push(e.error);
+      record(e.error);
     }
   }
 }
@@ -240,14 +249,18 @@ function parseFunctionDecl(p: ParserState, f: StapFile, isPrivate: boolean): voi
     privileged: p.privileged,
   };
 
+  // stap forgets the last token after each `:`, `(` and `,` here (an error right after shows
+  // `saw: FILE EOF`), but not after the names.
   t = p.next();
   if (t.type === 'operator' && t.content === ':') {
+    p.swallow();
     const ty = p.expectType();
     fd.type = ty.type;
     fd.typeTok = ty.tok;
     t = p.next();
   }
   if (!(t.type === 'operator' && t.content === '(')) throw p.error("expected '('", 'parse_functiondecl:open');
+  p.swallow();
   for (;;) {
     t = p.next();
     if (t.type === 'operator' && t.content === ')') break;
@@ -269,13 +282,17 @@ function parseFunctionDecl(p: ParserState, f: StapFile, isPrivate: boolean): voi
     fd.formalArgs.push(vd);
     t = p.next();
     if (t.type === 'operator' && t.content === ':') {
+      p.swallow();
       const ty = p.expectType();
       vd.type = ty.type;
       vd.typeTok = ty.tok;
       t = p.next();
     }
     if (t.type === 'operator' && t.content === ')') break;
-    if (t.type === 'operator' && t.content === ',') continue;
+    if (t.type === 'operator' && t.content === ',') {
+      p.swallow();
+      continue;
+    }
     throw p.error("expected ',' or ')'", 'parse_functiondecl:param_list');
   }
 
