@@ -8,7 +8,8 @@
  *    on the first stderr line where it rejects. OPTS and ARGS come from the `test_check:` line of
  *    the example's `.meta` file (see {@link commandFor}).
  * 2. `-v -p1` on a one-line script prints the whole tapset library (~67,000 lines): identical for
- *    the default target, for `-a arm64` and for `--runtime=bpf`.
+ *    the default target, for `-a arm64`, for `--runtime=bpf`, and under `--compatible` and
+ *    privilege options that the tapsets' conditionals test.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -176,6 +177,11 @@ describe('library dump: stap -v -p1 vs stap-ls -v -p1 on a one-line script', { c
     ['default target (x86_64, kernel)', []],
     ['-a arm64', ['-a', 'arm64']],
     ['--runtime=bpf', ['--runtime=bpf']],
+    // Tapset files of include dir 0 ignore --compatible in the lexer and parser but not in
+    // their conditionals (pf_no_compatible); privilege reaches the conditionals too.
+    ['--compatible=2.9', ['--compatible=2.9']],
+    ['--compatible=1.0 -g', ['--compatible=1.0', '-g']],
+    ['--unprivileged', ['--unprivileged']],
   ] as const) {
     test(name, { timeout: 300_000 }, async (t) => {
       if (!stap || !kbuild) return t.diagnostic('stap not installed: not compared');
