@@ -413,6 +413,7 @@ export function parseLiteral(p: ParserState): Literal {
   let neg = false;
   if (t.type === 'operator' && t.content === '-') {
     neg = true;
+    p.swallow(); // stap forgets the `-`: `global x = -` at the end reads `saw: FILE EOF`
     t = p.next();
   }
   if (t.type !== 'number') throw p.error('expected literal string or number', 'parse_literal');

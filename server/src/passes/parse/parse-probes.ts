@@ -114,6 +114,7 @@ function parseProbePoint(p: ParserState): ProbePoint[] {
     const t = p.next();
     let step: ProbePoint[];
     if (isOp(t, '{')) {
+      p.swallow();
       step = parseProbePoints(p);
       const close = p.next();
       if (!isOp(close, '}')) throw p.error("expected '}'", 'parse_probe_point:brace');

@@ -85,9 +85,11 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
         const u = p.next();
         if (isKw(u, 'function')) {
           p.context = 'function';
+          p.swallow();
           parseFunctionDecl(p, f, true);
         } else if (isKw(u, 'global')) {
           p.context = 'global';
+          p.swallow();
           parseGlobal(p, f, undefined, true);
         } else if (u.type === 'identifier') {
           p.context = 'global';
@@ -202,7 +204,7 @@ function parseGlobal(p: ParserState, f: StapFile, first: Token | undefined, isPr
     if (u && u.type === 'operator' && u.content === '[') {
       p.swallow();
       const size = p.expectNumber().value;
-      if (size <= 0n || size > 1000000n) throw p.error('array size out of range', 'parse_global:size');
+      if (size <= 0n || size > 2147483647n) throw p.error('array size out of range', 'parse_global:size');
       d.maxsize = Number(size);
       p.expectOp(']');
       u = p.peek();
