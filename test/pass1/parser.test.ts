@@ -664,6 +664,14 @@ describe('parser: the AST', () => {
     assert.equal(stmt.kind === 'expr_statement' && stmt.value.kind === 'embedded_expr' && stmt.value.code, '/* pure */ /* unprivileged */ /* stable */ PAGE_SIZE');
   });
 
+  test('declarations inside a systemtap_v condition remember its token (for --check-version)', () => {
+    const f = file('%( systemtap_v >= "1.0" %? probe begin { } global g %)\nprobe end { }', { preprocess: true });
+    assert.equal(f.probes[0].systemtapVConditional?.content, 'systemtap_v');
+    // stap forgets the token at each declaration, so only the first one of the branch has it.
+    assert.equal(f.globals[0].systemtapVConditional, undefined);
+    assert.equal(f.probes[1].systemtapVConditional, undefined);
+  });
+
   test('every node has a token', () => {
     const f = file(DUMPS.map(([s]) => s).join('\n'));
     const missing: string[] = [];

@@ -481,6 +481,8 @@ export interface VarDecl {
   /** 0 once an initialiser pinned it to a scalar, else -1 (unknown). */
   arity: number;
   isPrivate: boolean;
+  /** The `systemtap_v` token of a `%( systemtap_v … %)` condition around it (`--check-version`). */
+  systemtapVConditional?: Token;
 }
 
 /** staptree.h `functiondecl`. */
@@ -503,6 +505,8 @@ export interface FunctionDecl {
   isPrivate: boolean;
   /** Declared in a privileged (guru or tapset) file. */
   privileged: boolean;
+  /** See VarDecl.systemtapVConditional. */
+  systemtapVConditional?: Token;
 }
 
 /** staptree.h `probe_point::component`: `functor` or `functor(arg)`. */
@@ -532,6 +536,8 @@ export interface Probe {
   locations: ProbePoint[];
   body: Block;
   privileged: boolean;
+  /** See VarDecl.systemtapVConditional. */
+  systemtapVConditional?: Token;
 }
 
 /** staptree.h `probe_alias`: `probe a = b { }`, `probe a += b { }`, `probe a = b { } , { }`. */
@@ -546,6 +552,8 @@ export interface ProbeAlias {
   /** The epilogue of the combined form `probe a = b { prologue }, { epilogue }`. */
   body2?: Block;
   privileged: boolean;
+  /** See VarDecl.systemtapVConditional. */
+  systemtapVConditional?: Token;
 }
 
 /** staptree.h `stapfile`. */

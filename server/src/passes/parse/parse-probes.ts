@@ -48,7 +48,7 @@ export function parseProbe(p: ParserState, probes: Probe[], aliases: ProbeAlias[
 
   if (aliasNames.length === 0) {
     const body = parseStmtBlock(p);
-    probes.push({ kind: 'probe', tok: t0, locations, body, privileged: p.privileged });
+    probes.push({ kind: 'probe', tok: t0, locations, body, privileged: p.privileged, systemtapVConditional: p.systemtapVSeen() });
     return;
   }
   const body = parseStmtBlock(p);
@@ -60,6 +60,7 @@ export function parseProbe(p: ParserState, probes: Probe[], aliases: ProbeAlias[
     epilogueStyle: epilogue,
     body,
     privileged: p.privileged,
+    systemtapVConditional: p.systemtapVSeen(),
   };
   aliases.push(alias);
   // The combined prologue/epilogue form: `probe a = b { … }, { … }`.

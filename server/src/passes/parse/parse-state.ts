@@ -47,6 +47,19 @@ export class ParserState {
     readonly library = false,
   ) {}
 
+  /**
+   * parse.cxx `systemtap_v_seen`: the `systemtap_v` token of the last conditional the
+   * preprocessor evaluated, if the token source is one that tracks it.
+   */
+  systemtapVSeen(): Token | undefined {
+    return (this.tokens as { systemtapVSeen?: Token }).systemtapVSeen;
+  }
+
+  /** Forgets it, at the start of each declaration (parse.cxx `parser::parse`). */
+  clearSystemtapVSeen(): void {
+    (this.tokens as { clearSystemtapVSeen?: () => void }).clearSystemtapVSeen?.();
+  }
+
   /** parse.cxx `input.has_version(v)`: `--compatible` ≥ v. */
   hasVersion(v: string): boolean {
     return versionAtLeast(this.session.compatible, v);

@@ -74,6 +74,7 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
 
   for (;;) {
     try {
+      p.clearSystemtapVSeen();
       const t = p.peek();
       if (!t) break;
       empty = false;
@@ -192,6 +193,7 @@ function parseGlobal(p: ParserState, f: StapFile, first: Token | undefined, isPr
       type: 'unknown',
       arity: -1,
       isPrivate,
+      systemtapVConditional: p.systemtapVSeen(),
     };
     f.globals.push(d);
 
@@ -306,6 +308,7 @@ function parseFunctionDecl(p: ParserState, f: StapFile, isPrivate: boolean): voi
     fd.priority = Number(lit.value);
   }
 
+  fd.systemtapVConditional = p.systemtapVSeen();
   const u = p.peek();
   fd.body = u && u.type === 'embedded-code' ? parseEmbeddedCode(p) : parseStmtBlock(p);
   f.functions.push(fd);
