@@ -449,6 +449,17 @@ describe('parser: first error message and token match stap', () => {
     }
   });
 
+  test("a preprocessor error without a token shows the parser's last token, message intact", () => {
+    assert.deepEqual(firstError('@define m(a) %( @a %)\nprobe begin { x = 1 + @m', { preprocess: true }), [
+      "expected '(' in invocation of macro '@m' taking 1 parameter",
+      "saw: operator '+' at x.stp:2:21",
+    ]);
+    assert.deepEqual(firstError('@define m(a) %( @a %)\nprobe begin { x = @m }', { preprocess: true }), [
+      "expected '(' in invocation of macro '@m' taking 1 parameter",
+      "at: operator '}' at x.stp:2:22",
+    ]);
+  });
+
   test('a token from $1 is located at the $1', () => {
     assert.deepEqual(firstError('probe begin { x = 1 + $1 }', { args: ['1 + )'] }), [
       'expected literal string or number',

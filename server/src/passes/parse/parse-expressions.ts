@@ -424,25 +424,12 @@ export function parseLiteral(p: ParserState): Literal {
  * Mirrors parse.cxx `parse_hist_op_or_bare_name`: `@hist_linear(E, lo, hi, step)`,
  * `@hist_log(E)`, or a plain name (any identifier or @-word).
  */
-function parseHistOpOrBareName(p: ParserState): HistOp | Symbol {
+export function parseHistOpOrBareName(p: ParserState): HistOp | Symbol {
   const t = p.next();
   if (!(t.type === 'identifier' || (t.type === 'operator' && t.content.startsWith('@')))) {
     throw p.error('expected identifier or statistical operation', 'expect_ident_or_atword');
   }
-  if (t.content === '@hist_linear' || t.content === '@hist_log') {
-    const linear = t.content === '@hist_linear';
-    p.expectOp('(');
-    const stat = parseExpression(p);
-    const params: bigint[] = [];
-    if (linear) {
-      for (let i = 0; i < 3; i++) {
-        p.expectOp(',');
-        params.push(p.expectNumber().value);
-      }
-    }
-    p.expectOp(')');
-    return { kind: 'hist_op', tok: t, htype: linear ? 'linear' : 'log', stat, params };
-  }
+  if (t.content === '@hist_linear' || t.content === '@hist_log') return parseHistOpRest(p, t);
   return { kind: 'symbol', tok: t, name: t.content };
 }
 
@@ -570,8 +557,7 @@ function parseSymbol(p: ParserState): Expression {
       if (!p.peekOp('[')) {
         throw p.error('base histogram operator where expression expected', 'parse_symbol:hist', hop.tok);
       }
-      const open = p.next();
-      void open;
+      p.next();
       return parseArrayIndexes(p, t, hop);
     }
     throw p.error(`unknown operator ${name}`, 'parse_symbol:unknown_operator');
@@ -669,5 +655,3 @@ function parsePrintFormat(p: ParserState, t: Token, toStream: boolean, suffix: s
   p.expectOp(')');
   return fmt;
 }
-
-export { parseHistOpOrBareName };

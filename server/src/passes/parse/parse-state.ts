@@ -262,7 +262,9 @@ export class ParserState {
 
 /** A copy of `err` (of the same class, e.g. a chained error) with some fields replaced. */
 function cloneError(err: ParseError, fields: Partial<Pick<ParseError, 'message' | 'token' | 'ownToken'>>): ParseError {
-  return Object.assign(Object.create(Object.getPrototypeOf(err) as object) as ParseError, err, fields);
+  // `message` (like `stack`) is an own but non-enumerable property of an Error: copy it by hand.
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as ParseError, err, { message: err.message }, fields);
+  return copy;
 }
 
 /** A junk token's message replaces the parser's, shown with `at:` (session.cxx `build_error_msg`). */
