@@ -33,9 +33,11 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
+// Tests run stap-ls without its persistent library cache, so that every run exercises the
+// parser; test/pass1/library-cache.test.ts turns it on in a temporary directory.
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...options, ...files],
-  { stdio: 'inherit', cwd: root },
+  { stdio: 'inherit', cwd: root, env: { ...process.env, STAP_LS_CACHE: '0' } },
 );
 process.exit(result.status ?? 1);

@@ -24,12 +24,16 @@
  *
  * Output is written as latin1 bytes: files are read as latin1, so every byte round-trips.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 import { Pass1Abort, runPass1, stapWiring, type Pass1Io, type Pass1Wiring, type Usage, type UserScript } from './passes/pass1';
 import { Reporter } from './passes/parse/report';
 import type { Privilege, Runtime, Session } from './session';
 import { STAP_VERSION } from './session';
+import { getLibrary } from './tapsets/library';
+import type { LibraryStore } from './tapsets/library-cache';
 import { includePath } from './tapsets/search-path';
 import { strverscmp } from './util/strverscmp';
 import { nodeTargetHost, resolveTarget, strerror, type TargetHost } from './target';
@@ -562,7 +566,19 @@ export function runCli<F, M>(
   let status = result.ok ? 0 : 1;
   if (result.ok) {
     if (o.lastPass === 1) {
-      stdout += wiring.printDump(result.userFiles, result.libraryFiles, pass1Verbose > 0);
+      const cached = result.library.cachedDump;
+      const libraryDump = cached && pass1Verbose > 0 ? cached() : undefined;
+      if (!cached) {
+        stdout += wiring.printDump(result.userFiles, result.libraryFiles, pass1Verbose > 0);
+      } else if (pass1Verbose === 0) {
+        stdout += wiring.printDump(result.userFiles, [], false);
+      } else if (libraryDump !== undefined) {
+        stdout += wiring.printDump(result.userFiles, [], false) + libraryDump;
+      } else {
+        // The cached dump is gone: parse the library after all.
+        const fresh = getLibrary(session, wiring.frontend, { ...io.files, libraryStore: undefined }, { fresh: true });
+        stdout += wiring.printDump(result.userFiles, fresh.files.map((f) => f.stapfile), true);
+      }
     } else {
       reporter.write(
         o.lastPass === 2
@@ -574,6 +590,70 @@ export function runCli<F, M>(
   }
   reporter.reportSuppression();
   return { stdout, stderr: reporter.text, status };
+}
+
+/**
+ * The persistent library cache of this machine (tapsets/library-cache.ts): a directory,
+ * `$STAP_LS_CACHE_DIR`, else `$XDG_CACHE_HOME/stap-ls`, else `~/.cache/stap-ls`.
+ * `STAP_LS_CACHE=0` turns it off. The build id is the identity of the running bundle (or, run
+ * from the TypeScript sources, of the newest source file), so a new build never reads entries
+ * an older one wrote.
+ */
+export function nodeLibraryStore(env: Readonly<Record<string, string | undefined>>): LibraryStore | undefined {
+  if (env.STAP_LS_CACHE === '0') return undefined;
+  const dir =
+    env.STAP_LS_CACHE_DIR ??
+    join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'stap-ls');
+  let buildId: string;
+  try {
+    buildId = __filename.endsWith('.js') ? stamp(__filename) : newestSource(join(__dirname));
+  } catch {
+    return undefined;
+  }
+  return {
+    buildId,
+    load(name) {
+      try {
+        return readFileSync(join(dir, name), 'latin1');
+      } catch {
+        return undefined;
+      }
+    },
+    save(name, data) {
+      try {
+        mkdirSync(dir, { recursive: true });
+        const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+        writeFileSync(tmp, data, 'latin1');
+        renameSync(tmp, join(dir, name));
+      } catch {
+        // A cache that cannot be written is no cache; the run goes on.
+      }
+    },
+  };
+}
+
+function stamp(path: string): string {
+  const st = statSync(path);
+  return `${path}:${st.size}:${st.mtimeMs}`;
+}
+
+/** The newest `.ts` below `dir`, for a build id when running from the sources. */
+function newestSource(dir: string): string {
+  let newest = '';
+  let newestMs = -1;
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && st.mtimeMs > newestMs) {
+        newestMs = st.mtimeMs;
+        newest = `${path}:${st.size}:${st.mtimeMs}`;
+      }
+    }
+  };
+  walk(dir);
+  return newest;
 }
 
 /** The real machine: files, stdin, environment, resource figures. */
@@ -589,6 +669,7 @@ export function nodeCliIo(): CliIo {
     },
     targetHost: nodeTargetHost,
     files: {
+      libraryStore: nodeLibraryStore(process.env),
       readFile(path) {
         try {
           return readFileSync(path, 'latin1');
@@ -606,7 +687,14 @@ export function nodeCliIo(): CliIo {
       stat(path) {
         try {
           const st = statSync(path);
-          return { dev: st.dev, ino: st.ino, isFile: st.isFile(), isDirectory: st.isDirectory() };
+          return {
+            dev: st.dev,
+            ino: st.ino,
+            isFile: st.isFile(),
+            isDirectory: st.isDirectory(),
+            size: st.size,
+            mtimeMs: st.mtimeMs,
+          };
         } catch {
           return undefined;
         }

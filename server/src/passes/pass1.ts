@@ -329,7 +329,34 @@ export const stapFrontend: Pass1Frontend<StapFile, Map<string, MacroDefinition>>
     return { stapfile: emptyStapFile(file, true), diagnostics, errorCount: 0 };
   },
   parseScript: parseWithPasses,
+  codec: {
+    saveMacros: (macros, sources) =>
+      [...macros.values()].map((m) => ({
+        name: m.name,
+        params: m.params,
+        file: sources.indexOf(m.file),
+        token: sources.encode(m.token),
+        body: m.body.map((t) => sources.encode(t)),
+      })),
+    restoreMacros(data, sources) {
+      const macros = new Map<string, MacroDefinition>();
+      for (const m of data as { name: string; params: string[]; file: number; token: never; body: never[] }[]) {
+        macros.set(m.name, {
+          name: m.name,
+          params: m.params,
+          file: sources.file(m.file),
+          token: sources.decode(m.token),
+          body: m.body.map((t) => sources.decode(t)),
+        });
+      }
+      return macros;
+    },
+    printLibrary: (files) => printParseTreeDump([], files, true).slice(PARSE_TREE_HEADER.length),
+  },
 };
+
+/** What printParseTreeDump prints before the library part when there are no user files. */
+const PARSE_TREE_HEADER = printParseTreeDump([], [], false);
 
 let wiring: Pass1Wiring<StapFile, Map<string, MacroDefinition>> | undefined;
 

@@ -24,11 +24,14 @@ import type { Warning } from '../passes/parse/report';
 import type { SourceFile } from '../passes/parse/token';
 import type { Session } from '../session';
 import { STAP_VERSION } from '../session';
-import { discoverLibrary, type LibraryFileRef, type SearchedDir, type TapsetFs } from './search-path';
+import { libraryFingerprint, SourceTable, type LibraryStore } from './library-cache';
+import { discoverLibrary, type DiscoveryResult, type LibraryFileRef, type SearchedDir, type TapsetFs } from './search-path';
 
 /** What the library needs from the file system. `readFile` reads latin1 text. */
 export interface LibraryIo extends TapsetFs {
   readFile(path: string): string | Error;
+  /** A persistent cache of clean library loads (library-cache.ts); none: always parse. */
+  libraryStore?: LibraryStore;
 }
 
 /** One diagnostic of a parse, in the order it was printed. */
@@ -70,6 +73,16 @@ export interface Pass1Frontend<F, M> {
   parseMacroFile(file: SourceFile, session: Session, macros: M, options: ParseOptions): ParsedScript<F>;
   /** Parses a script or tapset `.stp` with the library macros (parse.cxx `parser::parse`). */
   parseScript(file: SourceFile, session: Session, macros: M, options: ParseOptions): ParsedScript<F>;
+  /** How to keep a clean library in the persistent cache; none: the library is never cached. */
+  codec?: LibraryCodec<F, M>;
+}
+
+/** What the persistent cache keeps of a library, beyond the file list. */
+export interface LibraryCodec<F, M> {
+  saveMacros(macros: M, sources: SourceTable): unknown;
+  restoreMacros(data: unknown, sources: SourceTable): M;
+  /** The library part of the `-v -p1` dump: each file's dump followed by an empty line. */
+  printLibrary(files: F[]): string;
 }
 
 /** One step of the library load, replayed by each run (see the module comment). */
@@ -106,6 +119,11 @@ export interface Library<F, M> {
   refs: LibraryFileRef[];
   /** The last library file parsed, when its parse failed (the next file shares its identity). */
   trailingFailed?: SourceFile;
+  /**
+   * Set when the library came from the persistent cache: then `files[].stapfile` are not
+   * there, and this gives the library part of the `-v` dump instead.
+   */
+  cachedDump?: () => string | undefined;
 }
 
 /** The cache key: everything a library load depends on. */
@@ -141,14 +159,144 @@ export function getLibrary<F, M>(
   const key = libraryKey(session);
   const hit = byKey.get(key);
   if (hit && !fresh) return hit as Library<F, M>;
-  const lib = loadLibrary(session, frontend, io);
+  const discovery = discoverLibrary(session.includePath, session.target, io);
+  const { libraryStore: store } = io;
+  const { codec } = frontend;
+  const fingerprint =
+    store && codec ? libraryFingerprint(key, session, store.buildId, discovery.macroDirs, discovery.scriptDirs) : undefined;
+  let lib = store && codec && fingerprint && !fresh ? restoreLibrary(key, fingerprint, store, codec, io) : undefined;
+  if (!lib) {
+    lib = loadLibrary(session, frontend, io, discovery);
+    if (store && codec && fingerprint) saveLibrary(lib, fingerprint, store, codec);
+  }
   byKey.set(key, lib as Library<unknown, unknown>);
   return lib;
 }
 
+/** The stored form of a clean library (see library-cache.ts). */
+interface StoredLibrary {
+  key: string;
+  sources: string[];
+  refs: LibraryFileRef[];
+  /** Index into `refs` of each loaded file, in order (its source is the file itself). */
+  files: number[];
+  /** The `-vv` lines, each after the number of files loaded before it. */
+  verbose: { after: number; level: number; text: string }[];
+  macros: unknown;
+}
+
+/** Whether a load printed nothing but `-vv` lines: only such a library is cached. */
+function isClean<F, M>(lib: Library<F, M>): boolean {
+  return (
+    !lib.macroErrors &&
+    !lib.scriptErrors &&
+    !lib.trailingFailed &&
+    lib.events.every((e) => e.kind === 'file' || e.kind === 'verbose')
+  );
+}
+
+function saveLibrary<F, M>(lib: Library<F, M>, fingerprint: string, store: LibraryStore, codec: LibraryCodec<F, M>): void {
+  if (!isClean(lib)) return;
+  const sources = new SourceTable();
+  const refIndex = new Map(lib.refs.map((r, i) => [r, i]));
+  const verbose: StoredLibrary['verbose'] = [];
+  let fileEvents = 0;
+  for (const e of lib.events) {
+    if (e.kind === 'file') fileEvents++;
+    else if (e.kind === 'verbose') verbose.push({ after: fileEvents, level: e.level, text: e.text });
+  }
+  for (const f of lib.files) sources.indexOf(f.source);
+  const stored: StoredLibrary = {
+    key: lib.key,
+    sources: [],
+    refs: lib.refs,
+    files: lib.files.map((f) => refIndex.get(f.ref) ?? -1),
+    verbose,
+    macros: codec.saveMacros(lib.macros, sources),
+  };
+  stored.sources = sources.names;
+  if (stored.files.includes(-1)) return;
+  // Every file of a clean load was loaded, so the file events are the loaded files in order.
+  if (fileEvents !== lib.files.length) return;
+  store.save(`${fingerprint}.dump`, codec.printLibrary(lib.files.map((f) => f.stapfile)));
+  store.save(`${fingerprint}.json`, JSON.stringify(stored));
+}
+
+function restoreLibrary<F, M>(
+  key: string,
+  fingerprint: string,
+  store: LibraryStore,
+  codec: LibraryCodec<F, M>,
+  io: LibraryIo,
+): Library<F, M> | undefined {
+  const text = store.load(`${fingerprint}.json`);
+  if (text === undefined) return undefined;
+  let stored: StoredLibrary;
+  try {
+    stored = JSON.parse(text) as StoredLibrary;
+    if (stored.key !== key) return undefined;
+  } catch {
+    return undefined;
+  }
+  // Sources read their text only when a message needs a source line.
+  const lazySource = (name: string): SourceFile => {
+    let content: string | undefined;
+    return {
+      name,
+      get text() {
+        if (content === undefined) {
+          const read = io.readFile(name);
+          content = read instanceof Error ? '' : read;
+        }
+        return content;
+      },
+    };
+  };
+  const byName = new Map<string, SourceFile>();
+  const sourceFor = (name: string) => {
+    let f = byName.get(name);
+    if (!f) byName.set(name, (f = lazySource(name)));
+    return f;
+  };
+  const sources = new SourceTable(stored.sources.map(sourceFor));
+  let macros: M;
+  try {
+    macros = codec.restoreMacros(stored.macros, sources);
+  } catch {
+    return undefined;
+  }
+  const files: LoadedFile<F>[] = stored.files.map((i) => {
+    const ref = stored.refs[i];
+    return { ref, source: sourceFor(ref.path), stapfile: undefined as unknown as F };
+  });
+  const events: LibraryEvent[] = [];
+  let v = 0;
+  files.forEach((f, i) => {
+    while (v < stored.verbose.length && stored.verbose[v].after <= i) events.push({ kind: 'verbose', ...stored.verbose[v++] });
+    events.push({ kind: 'file', ref: f.ref, source: f.source });
+  });
+  while (v < stored.verbose.length) events.push({ kind: 'verbose', ...stored.verbose[v++] });
+  let dump: string | undefined;
+  return {
+    key,
+    files,
+    macros,
+    events,
+    macroErrors: false,
+    scriptErrors: false,
+    refs: stored.refs,
+    cachedDump: () => (dump ??= store.load(`${fingerprint}.dump`)),
+  };
+}
+
 /** Loads the library without the cache (main.cxx `passes_0_4`, library half). */
-export function loadLibrary<F, M>(session: Session, frontend: Pass1Frontend<F, M>, io: LibraryIo): Library<F, M> {
-  const { macroDirs, scriptDirs } = discoverLibrary(session.includePath, session.target, io);
+export function loadLibrary<F, M>(
+  session: Session,
+  frontend: Pass1Frontend<F, M>,
+  io: LibraryIo,
+  discovery: DiscoveryResult = discoverLibrary(session.includePath, session.target, io),
+): Library<F, M> {
+  const { macroDirs, scriptDirs } = discovery;
   const macros = frontend.newMacroTable();
   const lib: Library<F, M> = {
     key: libraryKey(session),

@@ -35,6 +35,9 @@ export interface FileId {
 export interface FsEntry extends FileId {
   isFile: boolean;
   isDirectory: boolean;
+  /** Size and modification time, when known: they tell a persistent cache that a file changed. */
+  size?: number;
+  mtimeMs?: number;
 }
 
 /** The file system as discovery needs it. `stat` follows symlinks; both return undefined on error. */
@@ -94,6 +97,8 @@ export interface LibraryFileRef {
   autoPath: boolean;
   /** Device and inode (stap de-duplicates by these, and compares them with the user script). */
   id: string;
+  /** `size:mtime` when the file system reports them (see library-cache.ts). */
+  stamp?: string;
 }
 
 /** One include dir + suffix dir that had files: stap's `-vv` line `Searched: "D", found: N, processed: M`. */
@@ -148,7 +153,8 @@ function collect(
         if (seenIds.has(id) || seenTails.has(tail)) continue;
         seenIds.add(id);
         seenTails.add(tail);
-        files.push({ path: f.path, includeIndex: i, autoPath: f.autoPath, id });
+        const stamp = st.size !== undefined ? `${st.size}:${st.mtimeMs}` : undefined;
+        files.push({ path: f.path, includeIndex: i, autoPath: f.autoPath, id, stamp });
       }
       out.push({ dir, found: found.length, files });
     }
