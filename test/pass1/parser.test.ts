@@ -500,16 +500,25 @@ describe('parser: first error message and token match stap', () => {
     assert.equal(firstError('probe begin { x = @uregister(1) + @uderef(4, 1) }'), undefined);
   });
 
-  test('--compatible gates @const (3.1), @kregister (4.0), private (3.0) and the ternary (4.0)', () => {
-    assert.deepEqual(firstError('probe begin { x = @const("X") }', { guru: true, compatible: '3.0' }), [
-      'unknown operator @const',
-      "saw: operator '@const' at x.stp:1:19",
+  test('--compatible gates @kregister (4.0), private (3.0), & on any value (2.6) and the ternary (4.0)', () => {
+    // @const and @variance are not gated (only their redefinition as macros warns by version).
+    assert.equal(firstError('probe begin { x = @const("X") + @variance(s, 1) }', { guru: true, compatible: '1.0' }), undefined);
+    assert.deepEqual(firstError('probe begin { x = &a }', { compatible: '2.5' }), ['expected @cast, @var or $var', "saw: identifier 'a' at x.stp:1:20"]);
+    assert.deepEqual(firstError('probe begin { x = a->b }', { compatible: '2.5' }), [
+      'expected literal string or number',
+      "saw: operator '->' at x.stp:1:20",
     ]);
     assert.deepEqual(firstError('probe begin { x = @kregister(1) }', { guru: true, compatible: '3.9' })?.[0], 'unknown operator @kregister');
     assert.deepEqual(firstError('private x', { compatible: '2.9' })?.[0], "expected 'probe', 'global', 'private', 'function', or '%{'");
     // Before 4.0 the false branch of ?: is a whole expression (so it can hold an assignment).
     assert.equal(dump('probe begin { a ? b : c = d }', { compatible: '3.9' }), 'probe begin{\n(a)?(b):((c) = (d));\n}\n');
     assert.equal(dump('probe begin { a ? b : c = d }'), 'probe begin{\n((a)?(b):(c)) = (d);\n}\n');
+  });
+
+  test('before --compatible 2.0 a comment keeps adjacent string literals apart', () => {
+    const script = 'probe begin { x = "a" /* c */ "b"; y = "c" "d"; z = "e" # x\n"f" }';
+    assert.equal(dump(script, { compatible: '1.8' }), 'probe begin{\n(x) = ("a");\n"b";\n(y) = ("cd");\n(z) = ("e");\n"f";\n}\n');
+    assert.equal(dump(script), 'probe begin{\n(x) = ("ab");\n(y) = ("cd");\n(z) = ("ef");\n}\n');
   });
 });
 

@@ -53,6 +53,17 @@ export function ateWhitespaceBefore(token: Token): boolean {
   return !adjacentTokens.has(token);
 }
 
+/**
+ * Tokens scanned right after a comment (stap's `lexer::ate_comment`). Before `--compatible`
+ * 2.0 a comment between two string literals keeps them apart.
+ */
+const commentedTokens = new WeakSet<Token>();
+
+/** Whether stap's lexer skipped a comment just before scanning `token`. */
+export function ateCommentBefore(token: Token): boolean {
+  return commentedTokens.has(token);
+}
+
 /** stap `has_version(v)`: compatible ≥ v. */
 export function versionAtLeast(compatible: string, v: string): boolean {
   return strverscmp(compatible, v) >= 0;
@@ -159,6 +170,7 @@ export class Lexer implements TokenSource {
   private make(type: Token['type'], content: string, location: Location, adjacent: boolean): Token {
     const token: Token = { type, content, location };
     if (adjacent) adjacentTokens.add(token);
+    if (this.ateComment) commentedTokens.add(token);
     this.sawTokens = true;
     return token;
   }

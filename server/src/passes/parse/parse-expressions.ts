@@ -498,7 +498,7 @@ function parseSymbol(p: ParserState): Expression {
         return { kind: 'probewrite_op', tok: t, name: v.content };
       }
     }
-    if (name === '@const' && p.hasVersion('3.1')) {
+    if (name === '@const') {
       if (!p.privileged) {
         throw p.error('using @const operator not permitted; need stap -g', 'parse_const_op:guru', undefined, false);
       }
@@ -530,7 +530,7 @@ function parseSymbol(p: ParserState): Expression {
       return { kind: 'target_deref', tok: t, addr, size, userspace };
     }
     const ctype = STAT_OPS[name];
-    if (ctype !== undefined && (ctype !== 'variance' || p.hasVersion('3.1'))) {
+    if (ctype !== undefined) {
       p.expectOp('(');
       const stat = parseExpression(p);
       // stap reads tokens up to the `)`: `,` takes a number parameter (one for @variance, none

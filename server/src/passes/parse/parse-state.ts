@@ -12,7 +12,7 @@
 import type { ExpType, LiteralString } from '../../ast/staptree';
 import type { Session } from '../../session';
 import { ParseError, type TokenSource } from './errors';
-import { ateWhitespaceBefore, versionAtLeast } from './lexer';
+import { ateCommentBefore, ateWhitespaceBefore, versionAtLeast } from './lexer';
 import type { SourceFile, Token, TokenType } from './token';
 
 /** parse.cxx `parse_context`: what the file-level loop is parsing. */
@@ -225,12 +225,16 @@ export class ParserState {
     return BigInt.asIntN(64, neg ? -value : value);
   }
 
-  /** Appends the string literals that follow (parse.cxx `consume_string_literals`). */
+  /**
+   * Appends the string literals that follow (parse.cxx `consume_string_literals`); before
+   * `--compatible` 2.0, not across a comment.
+   */
   consumeStringLiterals(): string {
     let more = '';
     for (;;) {
       const t = this.peek();
       if (!t || t.type !== 'string') return more;
+      if (ateCommentBefore(t) && !this.hasVersion('2.0')) return more;
       more += t.content;
       this.swallow();
     }
