@@ -187,13 +187,15 @@ export class Lexer implements TokenSource {
     this.ateComment = false;
     for (;;) {
       const suspended = this.suspendCount > 0;
-      const location: Location = { file: this.file, line: this.line, column: this.column };
+      const line = this.line;
+      const column = this.column;
       const c = this.getChar();
       if (c < 0) return undefined;
       if (isSpace(c)) {
         ateWhitespace = true;
         continue;
       }
+      const location: Location = { file: this.file, line, column };
       const adjacent = !ateWhitespace;
       let c2 = this.peekChar();
 
@@ -222,13 +224,9 @@ export class Lexer implements TokenSource {
 
       // Identifiers, keywords and @words.
       if (isAlpha(c) || c === 0x24 || c === 0x40 || c === 0x5f) {
-        let content = String.fromCharCode(c);
-        for (;;) {
-          const d = this.peekChar();
-          if (!(isAlnum(d) || d === 0x5f || d === 0x24)) break;
-          this.getChar();
-          content += String.fromCharCode(d);
-        }
+        const start = this.pos - 1;
+        for (let d = this.peekChar(); isAlnum(d) || d === 0x5f || d === 0x24; d = this.peekChar()) this.getChar();
+        const content = this.input.slice(start, this.pos);
         let type: Token['type'] = 'identifier';
         if (c === 0x40) type = 'operator';
         else if (KEYWORDS.has(content) || (content === 'private' && this.privateKeyword)) type = 'keyword';
@@ -237,14 +235,9 @@ export class Lexer implements TokenSource {
 
       // Numbers: a digit and any run of alphanumerics, checked by the parser.
       if (isDigit(c)) {
-        let content = String.fromCharCode(c);
-        for (;;) {
-          const d = this.peekChar();
-          if (!isAlnum(d)) break;
-          this.getChar();
-          content += String.fromCharCode(d);
-        }
-        return this.make('number', content, location, adjacent);
+        const start = this.pos - 1;
+        while (isAlnum(this.peekChar())) this.getChar();
+        return this.make('number', this.input.slice(start, this.pos), location, adjacent);
       }
 
       // Strings.
@@ -310,17 +303,16 @@ export class Lexer implements TokenSource {
         if (c === 0x25 && c2 === 0x7b) {
           this.getChar();
           const token = this.make('embedded-code', '', location, adjacent);
-          let content = '';
+          const start = this.pos;
           let d = this.getChar();
           let d2 = this.getChar();
           while (d2 >= 0) {
             if (d === 0x25 && d2 === 0x7d) {
-              token.content = content;
+              token.content = this.input.slice(start, this.pos - 2);
               return token;
             }
             // stap warns at every `}%`; the session prints each distinct warning text once.
             if (d === 0x7d && d2 === 0x25) this.options.warn?.("possible erroneous closing '}%', use '%}'?", token);
-            content += String.fromCharCode(d);
             d = d2;
             d2 = this.getChar();
           }
