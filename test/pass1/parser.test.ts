@@ -460,6 +460,13 @@ describe('parser: first error message and token match stap', () => {
     ]);
   });
 
+  test('a call or index list forgets its closing token (an error right after shows EOF)', () => {
+    assert.deepEqual(firstError('@define m(a) %( @a %)\nprobe b { f(1)\n@m', { preprocess: true }), [
+      "expected '(' in invocation of macro '@m' taking 1 parameter",
+      'saw: x.stp EOF',
+    ]);
+  });
+
   test('a token from $1 is located at the $1', () => {
     assert.deepEqual(firstError('probe begin { x = 1 + $1 }', { args: ['1 + )'] }), [
       'expected literal string or number',

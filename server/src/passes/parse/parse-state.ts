@@ -87,7 +87,8 @@ export class ParserState {
     // The conditional pass (parse.cxx `scan_pp`) rejects a stray marker. With the preprocessor
     // in front none gets here; with the bare lexer this keeps stap's message.
     if (t && t.type === 'operator' && (t.content === '%?' || t.content === '%:' || t.content === '%)')) {
-      throw new Thrown(new ParseError("incomplete conditional - missing '%('", t, 'scan_pp:stray', true), true);
+      const site = t.content === '%?' ? 'scan_pp:stray-then' : t.content === '%:' ? 'scan_pp:stray-else' : 'scan_pp:stray-close';
+      throw new Thrown(new ParseError("incomplete conditional - missing '%('", t, site, true), true);
     }
     return t;
   }
@@ -159,12 +160,13 @@ export class ParserState {
     return this.expectKnown('keyword', kw);
   }
 
-  /** Mirrors parse.cxx `expect_op_any`: one of several operators, `expected one of 'a b'`. */
+  /** Mirrors parse.cxx `expect_op_any`: one of several operators, `expected one of 'a b'`; clears `last_t`. */
   expectOpAny(ops: readonly string[]): Token {
     const t = this.next();
     if (!(t.type === 'operator' && ops.includes(t.content))) {
       throw this.error(`expected one of '${ops.join(' ')}'`, 'expect_op_any');
     }
+    this.swallow();
     return t;
   }
 
