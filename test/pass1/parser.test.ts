@@ -594,6 +594,17 @@ describe('parser: recovery, throw sites and skipped errors', () => {
     assert.equal(seen.length, 2);
   });
 
+  test('nesting deeper than the JavaScript stack is an error, not an exception', () => {
+    // stap parses a few thousand levels and segfaults somewhere below 20,000; we stop earlier.
+    const deep = `probe begin { x = ${'('.repeat(5000)}1${')'.repeat(5000)} } probe end { y = }`;
+    const r = parseText(deep);
+    assert.deepEqual(
+      r.errors.map((e) => e.message),
+      ['expression nested too deeply to parse', 'expected literal string or number'],
+    );
+    assert.equal(parseText(`probe begin { x = ${'('.repeat(200)}1${')'.repeat(200)} }`).errors.length, 0);
+  });
+
   test('a file with errors has no stapfile', () => {
     assert.equal(parseText('probe begin { } probe end { x = }').stapfile, undefined);
   });

@@ -114,7 +114,13 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
         p.context = 'unknown';
         throw p.error("expected 'probe', 'global', 'private', 'function', or '%{'", 'parse:toplevel');
       }
-    } catch (e) {
+    } catch (caught) {
+      let e = caught;
+      // Nesting deeper than JavaScript's stack allows (stap itself segfaults somewhere past a
+      // few thousand levels): report it rather than throw, and recover as after any error.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        e = p.error('expression nested too deeply to parse', 'parse:too_deep');
+      }
       if (!(e instanceof Thrown)) throw e;
       record(e.error);
       // An error that consumed nothing twice in a row would loop forever; stap's never do.
