@@ -190,6 +190,11 @@ describe('lexer: command-line arguments', () => {
     assert.deepEqual(lex('$1 z', { args: ['a\nb'] }), ['identifier:a@1:1', 'identifier:b@1:1', 'identifier:z@1:4']);
   });
 
+  test('after an empty $N the cursor stays put at the $N: later columns are off by its length', () => {
+    assert.deepEqual(lex('probe $1 { }\nx', { args: [''] }), ['keyword:probe@1:1', 'operator:{@1:8', 'operator:}@1:10', 'identifier:x@2:1']);
+    assert.deepEqual(lex('@1 x', { args: [''] }), ['string:@1:1', 'identifier:x@1:4']);
+  });
+
   test('@N pastes a quoted string', () => {
     assert.deepEqual(lex('@2', { args }), ['string:a"b@1:1']);
   });

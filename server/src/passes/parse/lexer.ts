@@ -155,10 +155,11 @@ export class Lexer implements TokenSource {
   /**
    * Mirrors parse.cxx `lexer::input_put`: pastes `text` at the read position. Until it has been
    * read, tokens are located at `at` (the `$1` that was substituted); then the cursor resumes
-   * after the `$1`.
+   * after the `$1`. (stap quirk, kept: after an empty argument it never resumes.)
    */
   private putText(text: string, at: Location): void {
-    if (text.length === 0) return;
+    // An empty argument moves the cursor back to the `$1` for good: nothing is left to read
+    // that would restore it, so the rest of the file is located as if `$1` were not there.
     this.input = this.input.slice(0, this.pos) + text + this.input.slice(this.pos);
     this.suspendCount += text.length;
     this.suspendLine = this.line;
