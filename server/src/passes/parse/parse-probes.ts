@@ -154,12 +154,13 @@ function parseProbePoint(p: ParserState): ProbePoint[] {
     if (!p.peekOp('(')) throw p.error("expected '('", 'parse_probe_point:if_open');
     p.next();
     const condition = parseExpression(p);
-    if (!p.peekOp(')')) throw p.error("expected ')'", 'parse_probe_point:if_close');
-    p.next();
+    // stap checks for a second condition before it looks for the `)`.
     for (const pp of pps) {
       if (pp.condition) throw p.error('condition respecified', 'parse_probe_point:condition');
       pp.condition = condition;
     }
+    if (!p.peekOp(')')) throw p.error("expected ')'", 'parse_probe_point:if_close');
+    p.next();
   }
   return pps;
 }
