@@ -684,6 +684,16 @@ export function nodeCliIo(): CliIo {
           return undefined;
         }
       },
+      readdirTyped(dir) {
+        try {
+          return readdirSync(dir, { withFileTypes: true }).map((d) => ({
+            name: d.name,
+            type: d.isFile() ? 'file' : d.isDirectory() ? 'directory' : d.isSymbolicLink() ? 'symlink' : 'other',
+          }));
+        } catch {
+          return undefined;
+        }
+      },
       stat(path) {
         try {
           const st = statSync(path);
