@@ -197,4 +197,30 @@ if (UPDATE) {
       console.log(`# pass-1 fixtures matching stap: ${passing}/${all.length}`);
     });
   });
+
+  // Where stap is installed (CI), the goldens themselves are checked against it, so that a
+  // golden can never drift from what stap prints.
+  describe('the goldens are what the installed stap prints', { concurrency: 4 }, () => {
+    if (!stap) {
+      test('stap is not installed: goldens not re-checked', (t) => {
+        t.diagnostic('stap not found on PATH: the goldens are not compared with it in this run');
+      });
+      return;
+    }
+    for (const f of all) {
+      test(f.key, async () => {
+        const golden = readGolden(f)!;
+        assert.ok(golden, `${f.key}: no golden`);
+        const { argv, stdin } = commandLine(f, kbuild!.dir);
+        const r = await runStapLatin1(argv, { cwd: ROOT, stdin });
+        const problems: string[] = [];
+        if (r.status !== golden.status) problems.push(`exit status: golden ${golden.status}, stap ${r.status}`);
+        const out = firstDifference(golden.stdout, r.stdout);
+        if (out) problems.push(`stdout: ${out}`);
+        const err = firstDifference(golden.stderr, normalise(r.stderr));
+        if (err) problems.push(`stderr: ${err}`);
+        assert.deepEqual(problems, [], `${f.key}: the golden is stale; run UPDATE_EXPECT=1 npm test -- test/pass1/fixtures`);
+      });
+    }
+  });
 }
