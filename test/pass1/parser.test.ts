@@ -594,6 +594,11 @@ describe('parser: recovery, throw sites and skipped errors', () => {
     assert.equal(seen.length, 2);
   });
 
+  test('`[*]` alone: stap parses on (and segfaults later); it is our error only if there is no other', () => {
+    assert.deepEqual(errors('probe begin { x = [*] }'), ["unexpected '*' @1:19"]);
+    assert.deepEqual(errors('probe begin { x = [*] + 1 ; y = }'), ['expected literal string or number @1:33']);
+  });
+
   test('nesting deeper than the JavaScript stack is an error, not an exception', () => {
     // stap parses a few thousand levels and segfaults somewhere below 20,000; we stop earlier.
     const deep = `probe begin { x = ${'('.repeat(5000)}1${')'.repeat(5000)} } probe end { y = }`;

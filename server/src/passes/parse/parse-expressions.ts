@@ -117,6 +117,7 @@ function parseBooleanAnd(p: ParserState): Expression {
 function parseArrayIn(p: ParserState): Expression {
   const indexes: (Expression | null)[] = [];
   let bracketed = false;
+  const t0 = p.peek();
   if (p.peekOp('[')) {
     p.swallow();
     bracketed = true;
@@ -149,8 +150,12 @@ function parseArrayIn(p: ParserState): Expression {
   }
   if (indexes.length === 1) {
     const only = indexes[0];
-    if (!only) throw p.error("unexpected '*'", 'parse_array_in:star');
-    return only;
+    if (only) return only;
+    // `[*]` without `in`: stap returns a null expression and parses on; the file fails later
+    // (it segfaults printing or elaborating it unless another error stops it first). Report it
+    // only if nothing else goes wrong, and parse on with a stand-in, as stap does.
+    const star = p.deferError("unexpected '*'", 'parse_array_in:star', t0!);
+    return { kind: 'literal_number', tok: star, value: 0n };
   }
   throw p.error('unexpected comma-separated expression list', 'parse_array_in:list');
 }

@@ -37,6 +37,8 @@ export class ParserState {
   context: ParseContext = 'unknown';
   /** Counts tokens consumed, so the file-level loop can tell whether an error made progress. */
   consumed = 0;
+  /** Errors reported only if the file has no other error (see {@link deferError}). */
+  readonly deferred: ParseError[] = [];
 
   constructor(
     readonly file: SourceFile,
@@ -132,6 +134,15 @@ export class ParserState {
         ? new ParseError(message, this.lastT, site, false)
         : new ParseError(message, token, site, true);
     return new Thrown(withJunk(err), skipSome);
+  }
+
+  /**
+   * Notes an input that stap accepts into a broken tree (and then crashes on): the file fails
+   * with this error unless another error is reported anyway. Returns `token`.
+   */
+  deferError(message: string, site: string, token: Token): Token {
+    this.deferred.push(new ParseError(message, token, site, true));
+    return token;
   }
 
   peekOp(op: string): boolean {

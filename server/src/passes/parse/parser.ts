@@ -130,6 +130,9 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
     }
   }
 
+  // Inputs stap parses into a tree it then crashes on: an error, unless there is one already.
+  if (errors.length === 0 && p.deferred.length > 0) record(p.deferred[0]);
+
   if (empty && !options.library) {
     const lexer = new Lexer(file, { args: options.session.args, compatible: options.session.compatible });
     const sawTokens = lexer.next() !== undefined;
