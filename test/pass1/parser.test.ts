@@ -432,6 +432,65 @@ const FIRST_ERRORS: [string, string, string][] = [
   ["probe begin { x = 1 %? 2 }", "incomplete conditional - missing '%('", "at: operator '%?' at x.stp:1:21"],
 ];
 
+/**
+ * [script cut short, first error, token line], from stap 4.8: which token an error shows
+ * depends on stap's `last_t` (peek and next set it, swallow and the expect_* helpers clear it),
+ * so each place that reads a token is pinned here by the end of the file arriving right there.
+ */
+const EOF_ERRORS: [string, string, string][] = [
+  ["function f", "unexpected end-of-file", "saw: identifier 'f' at x.stp:1:10"],
+  ["function f:", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["function f(", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["function f(a", "unexpected end-of-file", "saw: identifier 'a' at x.stp:1:12"],
+  ["function f(a,", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["function f(a:long", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["function f(a:long,", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["function f(a) :", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["function pid2:long ", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["global", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["global x = ", "unexpected end-of-file", "saw: operator '=' at x.stp:1:10"],
+  ["global x = -", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["global x[0]", "array size out of range", "saw: x.stp EOF"],
+  ["global x[-", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["global x,", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["private", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["private function", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["private global", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe", "unexpected end-of-file", "saw: keyword at x.stp:1:1"],
+  ["probe {", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe a.", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe a(", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe a(1", "unexpected end-of-file", "saw: number '1' at x.stp:1:9"],
+  ["probe a,", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe a if", "expected '('", "saw: x.stp EOF"],
+  ["probe a if (", "expected value", "saw: x.stp EOF"],
+  ["probe a if (1", "expected ')'", "saw: x.stp EOF"],
+  ["probe a = b {} ,", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { if", "unexpected end-of-file", "saw: keyword at x.stp:1:15"],
+  ["probe begin { if (x", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { try", "unexpected end-of-file", "saw: keyword at x.stp:1:15"],
+  ["probe begin { try {} catch", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { try {} catch (x", "unexpected end-of-file", "saw: identifier 'x' at x.stp:1:29"],
+  ["probe begin { foreach (", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { foreach (v- = [i", "expected ',' or ']'", "saw: x.stp EOF"],
+  ["probe begin { foreach ([k] in a[1", "expected ',' or ']'", "saw: x.stp EOF"],
+  ["probe begin { foreach (k in ", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { x = @variance(s,", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { x = @sum(d }", "unexpected end-of-file", "saw: operator '}' at x.stp:1:26"],
+  ["probe begin { x = @sum(d 1 2) ; y = }", "expected literal string or number", "saw: operator '}' at x.stp:1:37"],
+  ["probe begin { x = [1,", "expected value", "saw: x.stp EOF"],
+  ["probe begin { x = [1", "expected ',' or ']'", "saw: x.stp EOF"],
+  ["probe begin { x = a[1", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { x = $a->", "unexpected end-of-file", "saw: operator '->' at x.stp:1:21"],
+  ["probe begin { x = $a[1", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { x = @cast(1", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { x = (", "expected value", "saw: x.stp EOF"],
+  ["probe begin { f(1", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { print(1", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { printd(\",\", 1", "unexpected end-of-file", "saw: x.stp EOF"],
+  ["probe begin { x = 1 ? 2", "unexpected end-of-file", "saw: x.stp EOF"],
+];
+
 describe('parser: dumps of every construct match stap -p1', () => {
   for (const [script, expected] of DUMPS) {
     test(script, () => assert.equal(dump(script), expected));
@@ -441,6 +500,10 @@ describe('parser: dumps of every construct match stap -p1', () => {
 describe('parser: first error message and token match stap', () => {
   for (const [script, message, token] of FIRST_ERRORS) {
     test(script, () => assert.deepEqual(firstError(script), [message, token]));
+  }
+
+  for (const [script, message, token] of EOF_ERRORS) {
+    test(`cut short: ${script}`, () => assert.deepEqual(firstError(script), [message, token]));
   }
 
   test('stray conditional markers: the same error from the preprocessor', () => {
