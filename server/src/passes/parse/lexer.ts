@@ -41,27 +41,21 @@ const TWO_CHAR_OPS = new Set([
 ]);
 
 /**
- * Tokens that followed the previous token without whitespace or a comment in between (stap's
- * `lexer::ate_whitespace` was false when they were scanned). The parser glues such tokens into
- * probe-point globs (`foo*bar`). Kept outside the token so tokens stay plain data; a token the
- * lexer did not make (a macro-pass copy) counts as preceded by whitespace.
+ * Whether stap's lexer ate whitespace or a comment just before scanning `token` (its
+ * `lexer::ate_whitespace`). The parser glues tokens without into probe-point globs (`foo*bar`).
+ * A token the lexer did not make (a macro-pass copy) counts as preceded by whitespace. Kept as
+ * a field (`adjacent`) rather than in a WeakSet: a set entry per token was a sixth of pass 1.
  */
-const adjacentTokens = new WeakSet<Token>();
-
-/** Whether stap's lexer ate whitespace or a comment just before scanning `token`. */
 export function ateWhitespaceBefore(token: Token): boolean {
-  return !adjacentTokens.has(token);
+  return token.adjacent !== true;
 }
 
 /**
- * Tokens scanned right after a comment (stap's `lexer::ate_comment`). Before `--compatible`
- * 2.0 a comment between two string literals keeps them apart.
+ * Whether stap's lexer skipped a comment just before scanning `token` (`lexer::ate_comment`).
+ * Before `--compatible` 2.0 a comment between two string literals keeps them apart.
  */
-const commentedTokens = new WeakSet<Token>();
-
-/** Whether stap's lexer skipped a comment just before scanning `token`. */
 export function ateCommentBefore(token: Token): boolean {
-  return commentedTokens.has(token);
+  return token.afterComment === true;
 }
 
 /** stap `has_version(v)`: compatible ≥ v. */
@@ -169,9 +163,8 @@ export class Lexer implements TokenSource {
   }
 
   private make(type: Token['type'], content: string, location: Location, adjacent: boolean): Token {
-    const token: Token = { type, content, location };
-    if (adjacent) adjacentTokens.add(token);
-    if (this.ateComment) commentedTokens.add(token);
+    const token: Token = adjacent ? { type, content, location, adjacent: true } : { type, content, location };
+    if (this.ateComment) token.afterComment = true;
     this.sawTokens = true;
     return token;
   }

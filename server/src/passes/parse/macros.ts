@@ -40,6 +40,16 @@ export interface MacroDefinition {
   file: SourceFile;
 }
 
+/**
+ * A body token as the expansion hands it on: chained to the invocation, and without the lexer's
+ * adjacency marks (stap judges a copy by its lexer's state, which we take as whitespace).
+ */
+function expandedCopy(body: Token, chain: Token): Token {
+  const t: Token = { type: body.type, content: body.content, location: body.location, chain };
+  if (body.junkMessage !== undefined) t.junkMessage = body.junkMessage;
+  return t;
+}
+
 /** A pass-1 warning: a message and the token it is about (stap `print_warning(msg, tok)`). */
 export interface PreprocessWarning {
   message: string;
@@ -188,7 +198,7 @@ export class MacroPass {
   private read(): Token | undefined {
     while (this.stack.length > 0) {
       const act = this.stack[this.stack.length - 1];
-      if (act.cursor < act.body.length) return { ...act.body[act.cursor++], chain: act.token };
+      if (act.cursor < act.body.length) return expandedCopy(act.body[act.cursor++], act.token);
       this.stack.pop();
     }
     return this.readInput();
@@ -198,7 +208,7 @@ export class MacroPass {
   private readLocal(): Token | undefined {
     const act = this.stack[this.stack.length - 1];
     if (!act) return this.readInput();
-    if (act.cursor < act.body.length) return { ...act.body[act.cursor++], chain: act.token };
+    if (act.cursor < act.body.length) return expandedCopy(act.body[act.cursor++], act.token);
     return undefined;
   }
 

@@ -35,6 +35,14 @@ export interface Token {
   chain?: Token;
   /** For junk tokens: the lexer's message (e.g. `Could not find matching closing quote`). */
   junkMessage?: string;
+  /**
+   * Set by the lexer when no whitespace or comment came before the token (stap's
+   * `lexer::ate_whitespace` was false): the parser glues such tokens into probe-point globs.
+   * Copies made by the macro pass never carry it (see lexer.ts `ateWhitespaceBefore`).
+   */
+  adjacent?: true;
+  /** Set by the lexer when a comment came right before the token (`lexer::ate_comment`). */
+  afterComment?: true;
 }
 
 /**
