@@ -7,8 +7,8 @@
  * macros (their tokens), the list of library files with the `-vv` lines, and the library part
  * of the `-v` dump as text. A library with any error or warning is not cached (its diagnostics
  * are replayed from a fresh load). The entry is found by a fingerprint of everything the
- * result depends on: the session key (search path, target, `--compatible`, privilege, guru),
- * the script arguments (tapsets use `$#` and `@1`), the build of stap-ls itself, and for every
+ * result depends on: the session key (search path, target, `--compatible`, privilege, guru,
+ * and the script arguments, which tapsets read), the build of stap-ls itself, and for every
  * library file its path, identity, size and modification time. Pass 2, which needs the syntax
  * trees, loads the library without the cache.
  *
@@ -17,7 +17,6 @@
 import { createHash } from 'node:crypto';
 
 import type { Token, TokenType, SourceFile } from '../passes/parse/token';
-import type { Session } from '../session';
 import type { LibraryFileRef, SearchedDir } from './search-path';
 
 /** Where cache entries live (a directory in practice). Both methods swallow their own errors. */
@@ -31,14 +30,13 @@ export interface LibraryStore {
 /** Everything a library load depends on, hashed. */
 export function libraryFingerprint(
   sessionKey: string,
-  session: Session,
   buildId: string,
   macroDirs: readonly SearchedDir[],
   scriptDirs: readonly SearchedDir[],
 ): string {
   const dirs = (list: readonly SearchedDir[]) =>
     list.map((d) => [d.dir, d.found, d.files.map((f: LibraryFileRef) => [f.path, f.id, f.stamp ?? null, f.includeIndex, f.autoPath])]);
-  const material = JSON.stringify([FORMAT, sessionKey, session.args, buildId, dirs(macroDirs), dirs(scriptDirs)]);
+  const material = JSON.stringify([FORMAT, sessionKey, buildId, dirs(macroDirs), dirs(scriptDirs)]);
   return createHash('sha256').update(material).digest('hex').slice(0, 40);
 }
 

@@ -126,7 +126,7 @@ export interface Library<F, M> {
   cachedDump?: () => string | undefined;
 }
 
-/** The cache key: everything a library load depends on. */
+/** The cache key: everything a library load depends on (the files' contents aside). */
 export function libraryKey(session: Session): string {
   const t = session.target;
   return JSON.stringify([
@@ -139,6 +139,8 @@ export function libraryKey(session: Session): string {
     session.compatible,
     session.privilege,
     session.guru,
+    // Tapsets read the script arguments too (argv.stp: `$#`, `@1`).
+    session.args,
   ]);
 }
 
@@ -163,7 +165,7 @@ export function getLibrary<F, M>(
   const { libraryStore: store } = io;
   const { codec } = frontend;
   const fingerprint =
-    store && codec ? libraryFingerprint(key, session, store.buildId, discovery.macroDirs, discovery.scriptDirs) : undefined;
+    store && codec ? libraryFingerprint(key, store.buildId, discovery.macroDirs, discovery.scriptDirs) : undefined;
   let lib = store && codec && fingerprint && !fresh ? restoreLibrary(key, fingerprint, store, codec, io) : undefined;
   if (!lib) {
     lib = loadLibrary(session, frontend, io, discovery);
