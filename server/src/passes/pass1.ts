@@ -15,7 +15,7 @@
  *
  * No IO: files come through `Pass1Io`, output goes to the Reporter and the returned result.
  */
-import type { StapFile } from '../ast/staptree';
+import { emptyStapFile, type StapFile } from '../ast/staptree';
 import { printParseTreeDump } from '../dump/p1';
 import type { Session } from '../session';
 import {
@@ -303,10 +303,6 @@ function parseWithPasses(
     };
   }
   return { stapfile: result.stapfile, diagnostics, errorCount: result.errors.length };
-}
-
-function emptyStapFile(file: SourceFile, privileged: boolean): StapFile {
-  return { kind: 'stapfile', name: file.name, file, probes: [], aliases: [], functions: [], globals: [], embeds: [], privileged };
 }
 
 /** Lexer → macro pass → conditional pass → parser, and the -p1 printer (stap's pass 1). */
