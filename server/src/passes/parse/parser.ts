@@ -8,7 +8,7 @@
  * site. After most errors the loop skips to the next `probe`, `global`, `function`, `private`
  * or `%{`, as stap does.
  */
-import { detoxPath, type EmbeddedCode, type FunctionDecl, type StapFile, type VarDecl } from '../../ast/staptree';
+import { detoxPath, emptyStapFile, type EmbeddedCode, type FunctionDecl, type StapFile, type VarDecl } from '../../ast/staptree';
 import type { Session } from '../../session';
 import { ParseError, type TokenSource } from './errors';
 import { Lexer } from './lexer';
@@ -53,17 +53,7 @@ function isKw(t: Token | undefined, kw: string): boolean {
 /** Mirrors parse.cxx `parser::parse`. */
 export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptions): ParseResult {
   const p = new ParserState(file, tokens, options.session, options.privileged, options.library ?? false);
-  const f: StapFile = {
-    kind: 'stapfile',
-    name: file.name,
-    file,
-    probes: [],
-    aliases: [],
-    functions: [],
-    globals: [],
-    embeds: [],
-    privileged: options.privileged,
-  };
+  const f: StapFile = emptyStapFile(file, options.privileged);
   const errors: ParseError[] = [];
   const record = (err: ParseError) => {
     errors.push(err);
