@@ -58,7 +58,7 @@ export interface StapResult {
   timedOut: boolean;
 }
 
-/** Runs stap with `args` (no shell); kills it with SIGKILL after `timeoutMs` (default 60 s). */
+/** Runs stap with `args` (no shell); kills it with SIGKILL after `timeoutMs` (default 60 s). Output is decoded as latin1 (one char per byte), as stap-ls reads and writes it. */
 export function runStap(
   args: string[],
   { timeoutMs = 60_000, stap = findStap() }: { timeoutMs?: number; stap?: string } = {},
@@ -69,8 +69,8 @@ export function runStap(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.stdout.setEncoding('latin1').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('latin1').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
