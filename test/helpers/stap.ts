@@ -60,17 +60,23 @@ export interface StapResult {
 
 /** Runs stap with `args` (no shell); kills it with SIGKILL after `timeoutMs` (default 60 s). Output is decoded as latin1 (one char per byte), as stap-ls reads and writes it. */
 export function runStap(
-  args: string[],
-  { timeoutMs = 60_000, stap = findStap() }: { timeoutMs?: number; stap?: string } = {},
+  args: readonly string[],
+  {
+    timeoutMs = 60_000,
+    stap = findStap(),
+    cwd,
+    stdin,
+  }: { timeoutMs?: number; stap?: string; cwd?: string; stdin?: string } = {},
 ): Promise<StapResult> {
   if (!stap) return Promise.reject(new Error('stap is not installed (see findStap())'));
   return new Promise((resolve, reject) => {
-    const child = spawn(stap, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(stap, [...args], { cwd, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (stdin !== undefined) child.stdin!.end(Buffer.from(stdin, 'latin1'));
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('latin1').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('latin1').on('data', (s: string) => (stderr += s));
+    child.stdout!.setEncoding('latin1').on('data', (s: string) => (stdout += s));
+    child.stderr!.setEncoding('latin1').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

@@ -6,11 +6,10 @@
  * stap-ls runs in-process through `runCli`, so the tapset library is parsed once per search
  * path and shared by every run of a test file, as the language server will share it.
  */
-import { spawn } from 'node:child_process';
 
 import { nodeCliIo, runCli, type CliOutput } from '../../server/src/cli';
 import { stapWiring } from '../../server/src/passes/pass1';
-import { findStap } from '../helpers/stap';
+import { runStap } from '../helpers/stap';
 
 export interface RunResult {
   status: number | null;
@@ -18,37 +17,15 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs stap with `argv` in `cwd`, stdout/stderr read as latin1; killed after `timeoutMs`. */
-export function runStapLatin1(
+/** Runs stap with `argv` in `cwd`, stdout/stderr read as latin1, without Debian's Tip line. */
+export async function runStapLatin1(
   argv: readonly string[],
   { cwd, stdin, timeoutMs = 120_000 }: { cwd?: string; stdin?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  const stap = findStap();
-  if (!stap) return Promise.reject(new Error('stap is not installed'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(stap, [...argv], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({
-        status,
-        stdout: Buffer.concat(out).toString('latin1'),
-        stderr: stripTip(Buffer.concat(err).toString('latin1')),
-      });
-    });
-    child.stdin.end(stdin === undefined ? undefined : Buffer.from(stdin, 'latin1'));
-  });
+  const r = await runStap(argv, { cwd, stdin, timeoutMs });
+  return { status: r.status, stdout: r.stdout, stderr: stripTip(r.stderr) };
 }
 
-/** Drops the Debian-only `Tip: /usr/share/doc/systemtap/README.Debian …` line. */
 export function stripTip(stderr: string): string {
   return stderr.replace(/^Tip: \/usr\/share\/doc\/systemtap\/README\.Debian[^\n]*\n?/gm, '');
 }

@@ -15,7 +15,6 @@
  * as they are today, never skipped.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -30,7 +29,8 @@ import type { SourceFile } from '../../server/src/passes/parse/token';
 import { STAP_VERSION, type Session } from '../../server/src/session';
 import { discoverLibrary, type TapsetFs } from '../../server/src/tapsets/search-path';
 import { exampleFiles, INSTALL_HINT, tapsetDir } from '../helpers/installed';
-import { findStap, makeFakeKbuild, parseHeader, stapArgs, type FakeKbuild, type StapResult } from '../helpers/stap';
+import { findStap, makeFakeKbuild, parseHeader, runStap, stapArgs, type FakeKbuild, type StapResult } from '../helpers/stap';
+import { stripTip } from './harness';
 
 const FIXTURES = join(__dirname, '..', '..', 'test-fixtures');
 const EXAMPLE_ARGS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
@@ -178,35 +178,9 @@ async function pool<T>(jobs: (() => Promise<T>)[], limit = 2): Promise<T[]> {
 }
 
 /** Runs stap; stdout and stderr read as latin1 (stap's bytes, as our strings hold them). */
-function runStapLatin1(args: string[], cwd?: string): Promise<StapResult> {
-  const path = findStap();
-  if (!path) return Promise.reject(new Error('stap is not installed'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, STAP_TIMEOUT_MS);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({
-        status,
-        stdout: Buffer.concat(out).toString('latin1'),
-        // Debian's stap adds a `Tip: /usr/share/doc/systemtap/README.Debian …` line on failure.
-        stderr: Buffer.concat(err).toString('latin1').replace(/^Tip: \/usr\/share\/doc\/systemtap\/README\.Debian[^\n]*\n?/gm, ''),
-        timedOut,
-      });
-    });
-  });
+async function runStapLatin1(args: string[], cwd?: string): Promise<StapResult> {
+  const r = await runStap(args, { cwd, timeoutMs: STAP_TIMEOUT_MS });
+  return { ...r, stderr: stripTip(r.stderr) };
 }
 
 const stap = findStap();
