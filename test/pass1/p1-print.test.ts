@@ -30,6 +30,7 @@ import { STAP_VERSION, type Session } from '../../server/src/session';
 import { discoverLibrary, type TapsetFs } from '../../server/src/tapsets/search-path';
 import { exampleFiles, INSTALL_HINT, tapsetDir } from '../helpers/installed';
 import { findStap, makeFakeKbuild, parseHeader, runStap, stapArgs, type FakeKbuild, type StapResult } from '../helpers/stap';
+import { pool } from '../helpers/pool';
 import { stripTip } from './harness';
 
 const FIXTURES = join(__dirname, '..', '..', 'test-fixtures');
@@ -163,19 +164,6 @@ function fixtureNames(kind: 'parseok' | 'parseko'): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.stp')).sort() : [];
 }
 
-/** Runs `jobs` with at most `limit` at a time, results in order. */
-async function pool<T>(jobs: (() => Promise<T>)[], limit = 2): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
-}
 
 /** Runs stap; stdout and stderr read as latin1 (stap's bytes, as our strings hold them). */
 async function runStapLatin1(args: string[], cwd?: string): Promise<StapResult> {

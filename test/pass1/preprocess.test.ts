@@ -31,6 +31,7 @@ import { formatToken, type SourceFile, type Token, type TokenType } from '../../
 import type { Session, Target } from '../../server/src/session';
 import { INSTALL_HINT, tapsetDir } from '../helpers/installed';
 import { findStap, makeFakeKbuild, runStap } from '../helpers/stap';
+import { pool } from '../helpers/pool';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -882,19 +883,6 @@ function stapRun(stap: string, args: string[], emptyTapsets: string): Promise<{ 
   });
 }
 
-/** Runs `jobs` with at most `limit` at a time. */
-async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
-}
 
 describe('against stap 4.8', () => {
   const stap = findStap();

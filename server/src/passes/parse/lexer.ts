@@ -262,16 +262,7 @@ export class Lexer implements TokenSource {
       if (isPunct(c)) {
         const c3 = this.peekChar(1);
         // Comments.
-        if (c === 0x23) {
-          const line = this.line;
-          let d;
-          do d = this.getChar();
-          while (d >= 0 && this.line === line);
-          ateWhitespace = true;
-          this.ateComment = true;
-          continue;
-        }
-        if (c === 0x2f && c2 === 0x2f) {
+        if (c === 0x23 || (c === 0x2f && c2 === 0x2f)) {
           const line = this.line;
           let d;
           do d = this.getChar();
