@@ -1,0 +1,4 @@
+/** PLACEHOLDER while pass 2 is being built: replaced by the real step. */
+import type { Elaboration } from './model';
+
+export function semanticPassConditions(_e: Elaboration): void {}
