@@ -82,3 +82,43 @@ test('a lost dump entry falls back to parsing the library', () => {
   for (const f of readdirSync(cacheDir)) if (f.endsWith('.dump')) unlinkSync(join(cacheDir, f));
   assert.deepEqual(run(['-v', '-p1', script], true), plain);
 });
+
+test('a restored library parses a file only when its tree is asked for, into the same tree', async () => {
+  const { getLibrary } = await import('../../server/src/tapsets/library');
+  const { stapFrontend } = await import('../../server/src/passes/pass1');
+  const { nodeCliIo } = await import('../../server/src/cli');
+  const { includePath } = await import('../../server/src/tapsets/search-path');
+  const { summarizeStapFile } = await import('../../server/src/ast/file-summary');
+  const { printStapFile } = await import('../../server/src/dump/p1');
+  const entries = new Map<string, string>();
+  const store = { buildId: 'test', load: (n: string) => entries.get(n), save: (n: string, d: string) => void entries.set(n, d) };
+  let parses = 0;
+  const counting = { ...stapFrontend, parseScript: (...a: Parameters<typeof stapFrontend.parseScript>) => (parses++, stapFrontend.parseScript(...a)) };
+  const session = {
+    target: { kernelRelease: '6.1.0-fake', kernelBaseRelease: '6.1.0', arch: 'x86_64', runtime: 'kernel' as const, kernelConfig: new Map([['CONFIG_KPROBES', 'y']]) },
+    compatible: '4.8',
+    privilege: 'stapdev' as const,
+    guru: false,
+    includePath: includePath({}, []),
+    args: [],
+    verbose: 0,
+    lastPass: 2,
+    suppressWarnings: false,
+    warningsAsErrors: false,
+  };
+  const io = { ...nodeCliIo().files, libraryStore: store };
+  const fresh = getLibrary(session, counting, io, { fresh: true });
+  assert.ok(entries.size > 0, 'the clean library was not stored');
+  const parsedFresh = parses;
+  const restored = getLibrary(session, counting, io, { fresh: false });
+  // getLibrary's in-memory cache would hand back `fresh`: force the persistent path.
+  assert.equal(restored, fresh);
+  const again = getLibrary({ ...session, args: [] }, { ...counting }, io);
+  assert.notEqual(again, fresh);
+  assert.equal(parses, parsedFresh, 'restoring the library parsed files');
+  const i = again.files.findIndex((f) => f.ref.path.endsWith('/linux/context.stp'));
+  assert.ok(i >= 0);
+  assert.deepEqual(again.files[i].summary, summarizeStapFile(fresh.files[i].stapfile));
+  assert.equal(printStapFile(again.files[i].stapfile), printStapFile(fresh.files[i].stapfile));
+  assert.equal(parses, parsedFresh + 1, 'asking for one tree parsed more than one file');
+});

@@ -15,6 +15,7 @@
  *
  * No IO: files come through `Pass1Io`, output goes to the Reporter and the returned result.
  */
+import { summarizeStapFile } from '../ast/file-summary';
 import { emptyStapFile, type StapFile } from '../ast/staptree';
 import { printParseTreeDump } from '../dump/p1';
 import type { Session } from '../session';
@@ -66,8 +67,8 @@ export interface Pass1Result<F, M> {
   ok: boolean;
   /** The user files that parsed, in order (main script, then `-E` scripts). */
   userFiles: F[];
-  /** stap's `library_files`: the `.stpm`s then the `.stp`s that parsed. */
-  libraryFiles: F[];
+  /** stap's `library_files`: the `.stpm`s then the `.stp`s that parsed (parsed on first access when cached). */
+  readonly libraryFiles: F[];
   library: Library<F, M>;
 }
 
@@ -174,7 +175,16 @@ export function runPass1<F, M>(
 
   if (verbose > 0 && start && io.usage) reporter.write(pass1VerboseLine(library.files.length, start, io.usage()));
   if (!ok) reporter.write(PASS1_FAILED);
-  return { ok, userFiles, libraryFiles: library.files.map((f) => f.stapfile), library };
+  let libraryFiles: F[] | undefined;
+  return {
+    ok,
+    userFiles,
+    // Lazy: a library restored from the persistent cache parses a file when its tree is asked for.
+    get libraryFiles() {
+      return (libraryFiles ??= library.files.map((f) => f.stapfile));
+    },
+    library,
+  };
 }
 
 /** The passes pass 1 runs and the printer of its dump. */
@@ -348,6 +358,8 @@ export const stapFrontend: Pass1Frontend<StapFile, Map<string, MacroDefinition>>
       return macros;
     },
     printLibrary: (files) => printParseTreeDump([], files, true).slice(PARSE_TREE_HEADER.length),
+    summarize: summarizeStapFile,
+    emptyFile: (source) => emptyStapFile(source, true),
   },
 };
 

@@ -5,12 +5,13 @@
  *
  * What is kept is what pass 1 needs from the library when it parsed cleanly: the library
  * macros (their tokens), the list of library files with the `-vv` lines, and the library part
- * of the `-v` dump as text. A library with any error or warning is not cached (its diagnostics
+ * of the `-v` dump as text, and a summary of each file (the names it declares) for pass 2. The
+ * trees themselves are not kept: a restored library parses a file when it is first looked into
+ * (library.ts `LoadedFile.stapfile`), so pass 2 parses only the files it pulls in. A library with any error or warning is not cached (its diagnostics
  * are replayed from a fresh load). The entry is found by a fingerprint of everything the
  * result depends on: the session key (search path, target, `--compatible`, privilege, guru,
  * and the script arguments, which tapsets read), the build of stap-ls itself, and for every
- * library file its path, identity, size and modification time. Pass 2, which needs the syntax
- * trees, loads the library without the cache.
+ * library file its path, identity, size and modification time.
  *
  * Storage goes through {@link LibraryStore}; this module does no IO.
  */
@@ -41,7 +42,7 @@ export function libraryFingerprint(
 }
 
 /** Bump when the layout of an entry changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** A token as stored: `[type, content, file index, line, column, junk message?]`. */
 type StoredToken = [TokenType, string, number, number, number] | [TokenType, string, number, number, number, string];

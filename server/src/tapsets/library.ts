@@ -83,6 +83,13 @@ export interface LibraryCodec<F, M> {
   restoreMacros(data: unknown, sources: SourceTable): M;
   /** The library part of the `-v -p1` dump: each file's dump followed by an empty line. */
   printLibrary(files: F[]): string;
+  /**
+   * What pass 2 needs to know of a file without its tree (the names it declares: functions,
+   * globals, aliases), kept in the cache so that pass 2 parses only the files it pulls in.
+   */
+  summarize(file: F): unknown;
+  /** An empty file, for a cached file that no longer parses (it changed under the cache). */
+  emptyFile(source: SourceFile): F;
 }
 
 /** One step of the library load, replayed by each run (see the module comment). */
@@ -101,7 +108,14 @@ export type LibraryEvent =
 export interface LoadedFile<F> {
   ref: LibraryFileRef;
   source: SourceFile;
-  stapfile: F;
+  /**
+   * The parsed file. For a library restored from the persistent cache this is a getter that
+   * parses the file on first use (with the cached library macros), so a run only pays for the
+   * files it looks into.
+   */
+  readonly stapfile: F;
+  /** The codec's summary of the file, when the cache had one (see {@link librarySummary}). */
+  summary?: unknown;
 }
 
 export interface Library<F, M> {
@@ -166,7 +180,13 @@ export function getLibrary<F, M>(
   const { codec } = frontend;
   const fingerprint =
     store && codec ? libraryFingerprint(key, store.buildId, discovery.macroDirs, discovery.scriptDirs) : undefined;
-  let lib = store && codec && fingerprint && !fresh ? restoreLibrary(key, fingerprint, store, codec, io) : undefined;
+  let lib =
+    store && codec && fingerprint && !fresh
+      ? restoreLibrary(key, fingerprint, store, codec, io, (source, ref, macros) => {
+          const parsed = frontend.parseScript(source, session, macros, libraryParseOptions(session, ref));
+          return parsed.errorCount === 0 && parsed.stapfile !== undefined ? parsed.stapfile : codec.emptyFile(source);
+        })
+      : undefined;
   if (!lib) {
     lib = loadLibrary(session, frontend, io, discovery);
     if (store && codec && fingerprint) saveLibrary(lib, fingerprint, store, codec);
@@ -182,6 +202,8 @@ interface StoredLibrary {
   refs: LibraryFileRef[];
   /** Index into `refs` of each loaded file, in order (its source is the file itself). */
   files: number[];
+  /** The codec's summary of each loaded file, in the same order. */
+  summaries: unknown[];
   /** The `-vv` lines, each after the number of files loaded before it. */
   verbose: { after: number; level: number; text: string }[];
   macros: unknown;
@@ -213,6 +235,7 @@ function saveLibrary<F, M>(lib: Library<F, M>, fingerprint: string, store: Libra
     sources: [],
     refs: lib.refs,
     files: lib.files.map((f) => refIndex.get(f.ref) ?? -1),
+    summaries: lib.files.map((f) => codec.summarize(f.stapfile)),
     verbose,
     macros: codec.saveMacros(lib.macros, sources),
   };
@@ -230,13 +253,14 @@ function restoreLibrary<F, M>(
   store: LibraryStore,
   codec: LibraryCodec<F, M>,
   io: LibraryIo,
+  parseFile: (source: SourceFile, ref: LibraryFileRef, macros: M) => F,
 ): Library<F, M> | undefined {
   const text = store.load(`${fingerprint}.json`);
   if (text === undefined) return undefined;
   let stored: StoredLibrary;
   try {
     stored = JSON.parse(text) as StoredLibrary;
-    if (stored.key !== key) return undefined;
+    if (stored.key !== key || !Array.isArray(stored.summaries) || stored.summaries.length !== stored.files.length) return undefined;
   } catch {
     return undefined;
   }
@@ -267,9 +291,18 @@ function restoreLibrary<F, M>(
   } catch {
     return undefined;
   }
-  const files: LoadedFile<F>[] = stored.files.map((i) => {
+  const files: LoadedFile<F>[] = stored.files.map((i, n) => {
     const ref = stored.refs[i];
-    return { ref, source: sourceFor(ref.path), stapfile: undefined as unknown as F };
+    const source = sourceFor(ref.path);
+    let parsed: F | undefined;
+    return {
+      ref,
+      source,
+      summary: stored.summaries[n],
+      get stapfile(): F {
+        return (parsed ??= parseFile(source, ref, macros));
+      },
+    };
   });
   const events: LibraryEvent[] = [];
   let v = 0;
@@ -289,6 +322,21 @@ function restoreLibrary<F, M>(
     refs: stored.refs,
     cachedDump: () => (dump ??= store.load(`${fingerprint}.dump`)),
   };
+}
+
+/** How a library file is parsed: privileged, `pf_no_compatible` in include dir 0, `pf_auto_path`. */
+function libraryParseOptions(session: Session, ref: LibraryFileRef): ParseOptions {
+  return {
+    privileged: true,
+    compatible: ref.includeIndex === 0 ? STAP_VERSION : session.compatible,
+    autoPath: ref.autoPath,
+    library: true,
+  };
+}
+
+/** The codec's summary of a library file: the cached one, or made from its tree. */
+export function librarySummary<F, M>(file: LoadedFile<F>, codec: LibraryCodec<F, M>): unknown {
+  return (file.summary ??= codec.summarize(file.stapfile));
 }
 
 /** Loads the library without the cache (main.cxx `passes_0_4`, library half). */
@@ -318,12 +366,7 @@ export function loadLibrary<F, M>(
         const source: SourceFile = { name: ref.path, text: text instanceof Error ? '' : text };
         lib.events.push({ kind: 'file', ref, source });
         if (previousFailed) lib.events.push({ kind: 'share', later: source, earlier: previousFailed });
-        const options: ParseOptions = {
-          privileged: true,
-          compatible: ref.includeIndex === 0 ? STAP_VERSION : session.compatible,
-          autoPath: ref.autoPath,
-          library: true,
-        };
+        const options = libraryParseOptions(session, ref);
         const parsed = macroRound
           ? frontend.parseMacroFile(source, session, macros, options)
           : frontend.parseScript(source, session, macros, options);
