@@ -11,6 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { summarizeStapFile } from '../../server/src/ast/file-summary';
+import { nodeCliIo } from '../../server/src/cli';
+import { printStapFile } from '../../server/src/dump/p1';
+import { stapFrontend } from '../../server/src/passes/pass1';
+import { getLibrary } from '../../server/src/tapsets/library';
+import { includePath } from '../../server/src/tapsets/search-path';
 import { makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
 
 const bin = join(__dirname, '..', '..', 'bin', 'stap-ls');
@@ -83,13 +89,7 @@ test('a lost dump entry falls back to parsing the library', () => {
   assert.deepEqual(run(['-v', '-p1', script], true), plain);
 });
 
-test('a restored library parses a file only when its tree is asked for, into the same tree', async () => {
-  const { getLibrary } = await import('../../server/src/tapsets/library');
-  const { stapFrontend } = await import('../../server/src/passes/pass1');
-  const { nodeCliIo } = await import('../../server/src/cli');
-  const { includePath } = await import('../../server/src/tapsets/search-path');
-  const { summarizeStapFile } = await import('../../server/src/ast/file-summary');
-  const { printStapFile } = await import('../../server/src/dump/p1');
+test('a restored library parses a file only when its tree is asked for, into the same tree', () => {
   const entries = new Map<string, string>();
   const store = { buildId: 'test', load: (n: string) => entries.get(n), save: (n: string, d: string) => void entries.set(n, d) };
   let parses = 0;
