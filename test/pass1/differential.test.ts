@@ -12,10 +12,10 @@
  *    privilege options that the tapsets' conditionals test.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { commandFor } from '../helpers/example-command';
 import { exampleFiles, INSTALL_HINT } from '../helpers/installed';
 import { findStap, makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
 import { firstDifference, firstLine, runStapLatin1, runStapLs } from './harness';
@@ -25,99 +25,6 @@ import { firstDifference, firstLine, runStapLatin1, runStapLs } from './harness'
  * as it is (so a fix shows up as a failure: then delete the entry).
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {};
-
-/** Splits a shell command line into words (quotes and backslashes; no expansion). */
-export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\' && i + 1 < line.length) {
-      word = (word ?? '') + line[++i];
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}
-
-/** Options of stap that take a value (the value may be attached or the next word). */
-const VALUE_OPTIONS = new Set('pIeEoRramcxDsldLSBJGT'.split(''));
-/** Options kept from a test_check line: the ones that can change pass 1 (and -w/-W/-u, harmless). */
-const KEPT_FLAGS = new Set(['g', 'w', 'W', 'u']);
-const KEPT_VALUE_OPTIONS = new Set(['I', 'D']);
-
-export interface ExampleCommand {
-  options: string[];
-  args: string[];
-  /** How the command was made, for messages. */
-  origin: string;
-}
-
-/**
- * The `-p1` command for an example, from the `test_check:` line of its `.meta` file:
- * - a `stap …` line: its `-g`, `-w`, `-W`, `-u`, `-I DIR` (made absolute from the example's
- *   directory) and `-D X` are kept; `-p N` becomes `-p1`; options that only matter to later
- *   passes (`-x PID`, `-c CMD`, `-d OBJ`, `-G`, `--ldd`, `--all-modules`, …) are dropped; each
- *   script argument is replaced by a numeric dummy (`1`, `2`, …), which works both where the
- *   script pastes `$1` into code and where it quotes `@1`;
- * - no `.meta`, no `test_check:` line, or one that does not run stap (`./socktop -D`): `-g` and
- *   ten numeric dummy arguments.
- */
-export function commandFor(script: string): ExampleCommand {
-  const meta = script.replace(/\.stp$/, '.meta');
-  const line = existsSync(meta)
-    ? readFileSync(meta, 'latin1')
-        .split('\n')
-        .find((l) => l.startsWith('test_check:'))
-    : undefined;
-  const fallback = (why: string): ExampleCommand => ({
-    options: ['-g'],
-    args: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
-    origin: why,
-  });
-  if (!line) return fallback(existsSync(meta) ? 'no test_check line' : 'no .meta file');
-  const words = shellWords(line.slice('test_check:'.length));
-  if (words[0] !== 'stap') return fallback(`test_check does not run stap: ${line}`);
-  const options: string[] = [];
-  const operands: string[] = [];
-  for (let i = 1; i < words.length; i++) {
-    const w = words[i];
-    if (w.startsWith('--')) {
-      // Long options of later passes; none of the examples' take a separate value.
-      continue;
-    }
-    if (w.startsWith('-') && w.length > 1) {
-      for (let k = 1; k < w.length; k++) {
-        const c = w[k];
-        if (!VALUE_OPTIONS.has(c)) {
-          if (KEPT_FLAGS.has(c)) options.push(`-${c}`);
-          continue;
-        }
-        const value = k + 1 < w.length ? w.slice(k + 1) : words[++i];
-        if (KEPT_VALUE_OPTIONS.has(c)) options.push(`-${c}`, c === 'I' ? join(dirname(script), value) : value);
-        break;
-      }
-      continue;
-    }
-    operands.push(w);
-  }
-  // The first operand is the script itself; the rest are its arguments.
-  const args = operands.slice(1).map((_, i) => String(i + 1));
-  return { options, args, origin: line.trim() };
-}
 
 const stap = findStap();
 let kbuild: FakeKbuild | undefined;
