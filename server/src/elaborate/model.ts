@@ -20,6 +20,7 @@ import type {
   ProbeAlias,
   ProbePoint,
   StapFile,
+  Statement,
   VarDecl,
 } from '../ast/staptree';
 import type { Token } from '../passes/parse/token';
@@ -61,7 +62,11 @@ export interface DerivedProbe {
   tok: Token;
   location: ProbePoint;
   origin: ProbeOrigin;
-  body: Block;
+  /**
+   * A block when derived; the optimiser (opt4) may collapse it to a single statement or a null
+   * statement, as stap's `derived_probe::body` is a `statement*` (printed `{ println(1) }`).
+   */
+  body: Statement;
   /** Locals in first-encounter order (stap `probe::locals`). */
   locals: VarDecl[];
   /** The probe condition, after alias conditions were `&&`ed in. */
@@ -77,7 +82,9 @@ export interface DerivedProbe {
 }
 
 /** A function as pass 2 sees it: the pass-1 decl plus what elaboration fills in. */
-export interface ElabFunction extends FunctionDecl {
+export interface ElabFunction extends Omit<FunctionDecl, 'body'> {
+  /** As DerivedProbe.body: the optimiser may collapse it to a single or a null statement. */
+  body: Statement;
   /** The mangled name with its overload suffix: `__global_f__overload_0`. */
   mangled: string;
   /** The file that declares it. */
