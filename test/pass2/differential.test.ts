@@ -22,7 +22,8 @@ import { commandFor } from '../helpers/example-command';
 import { exampleFiles, INSTALL_HINT } from '../helpers/installed';
 import { pool } from '../helpers/pool';
 import { findStap, makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
-import { firstDifference, firstLine, runStapLatin1, runStapLs, type RunResult } from '../pass1/harness';
+import { runStapLatin1, type RunResult } from '../pass1/harness';
+import { compareP2, runMine } from './compare';
 import { checkKnown, loadKnown, saveKnown, UPDATE_KNOWN } from './known-differences';
 
 const LIST = 'differential';
@@ -39,27 +40,6 @@ const outcomes = new Map<string, string>();
 function argvFor(script: string, kbuildDir: string): string[] {
   const cmd = commandFor(script);
   return ['-r', kbuildDir, '-p2', ...cmd.options, script, ...cmd.args];
-}
-
-/** '' when stap-ls agrees with stap, else what differs first. */
-export function compareP2(stapRun: RunResult, mine: RunResult): string {
-  if (mine.status !== stapRun.status) {
-    return `exit status: stap ${stapRun.status}, stap-ls ${mine.status}\n--- stap stderr\n${firstLine(stapRun.stderr)}\n+++ stap-ls stderr\n${firstLine(mine.stderr)}`;
-  }
-  if (stapRun.status === 0) return firstDifference(stapRun.stdout, mine.stdout) ?? '';
-  if (firstLine(stapRun.stderr) !== firstLine(mine.stderr)) {
-    return `first stderr line:\n--- stap\n${firstLine(stapRun.stderr)}\n+++ stap-ls\n${firstLine(mine.stderr)}`;
-  }
-  return '';
-}
-
-/** stap-ls in-process; an exception is an outcome (exit 70, like the CLI's internal error). */
-export function runMine(argv: readonly string[]): RunResult {
-  try {
-    return runStapLs(argv);
-  } catch (err) {
-    return { status: 70, stdout: '', stderr: `stap-ls threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n` };
-  }
 }
 
 before(() => {

@@ -1,0 +1,33 @@
+/**
+ * Shared by the pass-2 example tests (differential, --assume-debuginfo, robustness): run stap-ls
+ * in-process without letting an exception escape, and compare a `-p2` run with stap's the way
+ * the differential tests judge agreement.
+ */
+import { firstDifference, firstLine, runStapLs, type RunResult } from '../pass1/harness';
+
+/**
+ * stap-ls in-process (in `cwd`, with `stdin`); an exception is an outcome (exit 70 and the
+ * stack on stderr, like the CLI's `internal error`), so one crash does not stop a whole run.
+ */
+export function runMine(argv: readonly string[], options: { cwd?: string; stdin?: string } = {}): RunResult {
+  try {
+    return runStapLs(argv, options);
+  } catch (err) {
+    return { status: 70, stdout: '', stderr: `stap-ls threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n` };
+  }
+}
+
+/**
+ * '' when stap-ls agrees with stap on a `-p2` run: the same exit status, the same stdout where
+ * stap accepts, the same first stderr line where it rejects; else what differs first.
+ */
+export function compareP2(stapRun: RunResult, mine: RunResult): string {
+  if (mine.status !== stapRun.status) {
+    return `exit status: stap ${stapRun.status}, stap-ls ${mine.status}\n--- stap stderr\n${firstLine(stapRun.stderr)}\n+++ stap-ls stderr\n${firstLine(mine.stderr)}`;
+  }
+  if (stapRun.status === 0) return firstDifference(stapRun.stdout, mine.stdout) ?? '';
+  if (firstLine(stapRun.stderr) !== firstLine(mine.stderr)) {
+    return `first stderr line:\n--- stap\n${firstLine(stapRun.stderr)}\n+++ stap-ls\n${firstLine(mine.stderr)}`;
+  }
+  return '';
+}
