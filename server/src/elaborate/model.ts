@@ -101,6 +101,8 @@ export interface ElabVar extends VarDecl {
   file?: StapFile;
   /** Synthesised by pass 2 (not reported as unused). */
   synthetic?: boolean;
+  /** Where the arity was first pinned (stap `vardecl::arity_tok`), for `arity N first inferred here`. */
+  arityTok?: Token;
 }
 
 /** Annotations pass 2 adds to expressions. */
