@@ -28,7 +28,21 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { Pass1Abort, runPass1, stapWiring, type Pass1Io, type Pass1Wiring, type Usage, type UserScript } from './passes/pass1';
+import type { StapFile } from './ast/staptree';
+import { printElaborationDump } from './dump/p2';
+import type { Elaboration, Pass2Options } from './elaborate/model';
+import { PASS2_FAILED, printPass2Diagnostics, printUnusedArguments } from './elaborate/report';
+import {
+  Pass1Abort,
+  runPass1,
+  stapWiring,
+  type Pass1Io,
+  type Pass1Result,
+  type Pass1Wiring,
+  type Usage,
+  type UserScript,
+} from './passes/pass1';
+import { runPass2 } from './passes/pass2';
 import { Reporter } from './passes/parse/report';
 import type { Privilege, Runtime, Session } from './session';
 import { STAP_VERSION } from './session';
@@ -96,6 +110,14 @@ const LONG_OPTIONS: [name: string, arg: ArgKind][] = [
   ['bpf', 'none'],
 ];
 
+/**
+ * Options of stap-ls that stap 4.8 does not have. They match only when spelt in full, so they
+ * never make one of stap's abbreviations ambiguous.
+ */
+const STAP_LS_LONG_ASSUME_DEBUGINFO = 'assume-debuginfo';
+const STAP_LS_LONG_KEEP_GOING = 'keep-going';
+const STAP_LS_LONG_OPTIONS = [STAP_LS_LONG_ASSUME_DEBUGINFO, STAP_LS_LONG_KEEP_GOING];
+
 const SHORT_OPTSTRING = 'hVvtp:I:e:E:o:R:r:a:m:kgPc:x:D:bs:uqiwl:d:L:FS:B:J:jWG:T:';
 
 function shortTakesArg(c: string): boolean | undefined {
@@ -137,7 +159,6 @@ const LATER_PASS_LONG = new Set([
   'rlimit-fsize',
   'prologue-searching',
   'save-uprobes',
-  'no-global-var-display',
   'color',
   'colour',
   'remote-prefix',
@@ -205,6 +226,12 @@ export interface CliOptions {
   defines: string[];
   /** `-G VAR=VAL`. */
   globals: string[];
+  /** `--no-global-var-display`: no `end` probe printing unread globals. */
+  noGlobalVarDisplay: boolean;
+  /** `--assume-debuginfo` (stap-ls only): DWARF probe families resolve without debuginfo. */
+  assumeDebuginfo: boolean;
+  /** `--keep-going` (stap-ls only): pass 2 reports every independent error. */
+  keepGoing: boolean;
   /** `-c CMD`. */
   command?: string;
   /** `-x PID`. */
@@ -245,6 +272,9 @@ function defaultOptions(): CliOptions {
     additionalScripts: [],
     defines: [],
     globals: [],
+    noGlobalVarDisplay: false,
+    assumeDebuginfo: false,
+    keepGoing: false,
     compatible: STAP_VERSION,
     runtime: 'kernel',
     privilege: 'stapdev',
@@ -340,7 +370,21 @@ export function parseCommandLine(argv: readonly string[], prog = 'stap-ls'): Cli
         o.defines.push(value!);
         return undefined;
       case 'G':
+        if (!/^[a-z_][a-z0-9_]*=[a-z0-9_.-]+$/i.test(value!)) {
+          return fail(
+            `ERROR: Safety pattern mismatch for -G parameter ('${value}' vs. '^[a-z_][a-z0-9_]*=[a-z0-9_.-]+$') rc=1`,
+          );
+        }
         o.globals.push(value!);
+        return undefined;
+      case 'no-global-var-display':
+        o.noGlobalVarDisplay = true;
+        return undefined;
+      case STAP_LS_LONG_ASSUME_DEBUGINFO:
+        o.assumeDebuginfo = true;
+        return undefined;
+      case STAP_LS_LONG_KEEP_GOING:
+        o.keepGoing = true;
         return undefined;
       case 'c':
         o.command = value!;
@@ -392,6 +436,12 @@ export function parseCommandLine(argv: readonly string[], prog = 'stap-ls'): Cli
     if (arg === '--') {
       i++;
       break;
+    }
+    if (STAP_LS_LONG_OPTIONS.includes(arg.slice(2))) {
+      // stap-ls's own options: whole names only, so stap's prefix matching is unchanged.
+      const exit = apply(arg.slice(2), undefined, arg);
+      if (exit) return exit;
+      continue;
     }
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
@@ -506,7 +556,14 @@ Options (as stap's):
    -w         suppress warnings; -W turns warnings into errors
    -e SCRIPT  the script; -E SCRIPT an additional script
    -D NM=VAL  C macro definition (recorded)
+   -G VAR=VAL global variable initialised on the command line (not reported as never-assigned)
    --compatible=VERSION, --runtime=kernel|bpf, --bpf, --privilege=LEVEL, --unprivileged
+   --no-global-var-display  no end probe printing globals that are written but never read
+
+Options of stap-ls only (spelt in full):
+   --assume-debuginfo  DWARF-based probes (kernel.function, process().function, $vars)
+                       resolve as if debuginfo were installed, instead of failing
+   --keep-going        pass 2 reports every independent error, not only the first step's
 Options that only affect passes 3-5 are accepted and recorded; others are refused.
 `;
 
@@ -548,6 +605,8 @@ export function runCli<F, M>(
     reporter.write(`Build tree: "${resolved.buildTree}"\n`);
   }
 
+  const kernelSymbols = readKernelSymbols(session, resolved.buildTree, io.files, reporter);
+
   let script: UserScript;
   if (o.scriptText !== undefined) script = { kind: 'text', text: o.scriptText };
   else if (o.scriptFile === '-') script = { kind: 'text', text: io.readStdin() };
@@ -579,17 +638,105 @@ export function runCli<F, M>(
         const fresh = getLibrary(session, wiring.frontend, { ...io.files, libraryStore: undefined }, { fresh: true });
         stdout += wiring.printDump(result.userFiles, fresh.files.map((f) => f.stapfile), true);
       }
+    } else if (o.lastPass === 2) {
+      const pass2 = runPass2Cli(o, session, resolved.buildTree, kernelSymbols, result, io, reporter);
+      stdout += pass2.stdout;
+      status = pass2.ok ? 0 : 1;
     } else {
-      reporter.write(
-        o.lastPass === 2
-          ? `${prog}: pass 2 (elaboration) is not implemented yet; only -p1 works for now\n`
-          : `${prog}: pass ${o.lastPass} is not implemented: stap-ls stops after pass 2 (use -p1 or -p2)\n`,
-      );
+      reporter.write(`${prog}: pass ${o.lastPass} is not implemented: stap-ls stops after pass 2 (use -p1 or -p2)\n`);
       status = 1;
     }
   }
   reporter.reportSuppression();
   return { stdout, stderr: reporter.text, status };
+}
+
+/**
+ * The kernel's function symbols (session.cxx: the System.map read at start-up): from
+ * `BUILD/System.map`, else `/boot/System.map-RELEASE`. At `-vv` each unreadable candidate is
+ * named; when neither is there, stap warns that the table is missing (and `-W` fails the run).
+ */
+function readKernelSymbols(session: Session, buildTree: string, files: Pass1Io, reporter: Reporter): Set<string> {
+  const symbols = new Set<string>();
+  if (session.target.runtime !== 'kernel') return symbols;
+  for (const path of [`${buildTree}/System.map`, `/boot/System.map-${session.target.kernelRelease}`]) {
+    const text = files.readFile(path);
+    if (text instanceof Error) {
+      if (session.verbose >= 2) reporter.write(`Kernel symbol table ${path} unavailable, (${text.message})\n`);
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      const [, type, name] = line.trim().split(/\s+/);
+      if (name && /^[TtWw]$/.test(type)) symbols.add(name);
+    }
+    return symbols;
+  }
+  reporter.warning({ message: 'Kernel function symbol table missing [man warning::symbols]' });
+  return symbols;
+}
+
+/** The `-v` line of pass 2 (main.cxx `passes_0_4`), with stap's singular forms. */
+export function pass2VerboseLine(e: Elaboration, start: Usage, end: Usage): string {
+  const count = (n: number, word: string, sep: string) => `${n} ${word}${n === 1 ? '' : 's'}${sep}`;
+  return (
+    `Pass 2: analyzed script: ${count(e.probes.length, 'probe', ', ')}${count(e.functions.size, 'function', ', ')}` +
+    `${count(e.embeds.length, 'embed', ', ')}${count(e.globals.length, 'global', ' ')}` +
+    `using ${end.virtKb}virt/${end.resKb}res/${end.shrKb}shr/${end.dataKb}data kb, ` +
+    `in ${Math.round(end.userMs - start.userMs)}usr/${Math.round(end.sysMs - start.sysMs)}sys/` +
+    `${Math.round(end.realMs - start.realMs)}real ms.\n`
+  );
+}
+
+/** `-G NAME=VALUE` options as a map (a later one wins). */
+function commandLineGlobals(globals: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const g of globals) {
+    const eq = g.indexOf('=');
+    out.set(g.slice(0, eq), g.slice(eq + 1));
+  }
+  return out;
+}
+
+/**
+ * Pass 2 as main.cxx runs it after a successful pass 1 with `-p2`: `semantic_pass`, its
+ * diagnostics, the `-v` line, the unused-argument warnings, the failure line, and the dump
+ * (stdout) when pass 2 succeeded, or at `-vvv` whatever happened. Under `-W` any warning
+ * printed so far fails the pass (stap counts warnings as errors), but not the unused-argument
+ * ones, which come after the check.
+ *
+ * Pass 2 needs the library's syntax trees: a library restored from the persistent cache parses
+ * its files on first access here (all of them, as pass 2 takes the whole list).
+ */
+function runPass2Cli<F, M>(
+  o: CliOptions,
+  session: Session,
+  buildTree: string,
+  kernelSymbols: ReadonlySet<string>,
+  pass1: Pass1Result<F, M>,
+  io: CliIo,
+  reporter: Reporter,
+): { ok: boolean; stdout: string } {
+  const verbose = o.perPassVerbose[1];
+  const start = io.files.usage?.();
+  const options: Pass2Options = {
+    unoptimized: o.unoptimized,
+    assumeDebuginfo: o.assumeDebuginfo,
+    keepGoing: o.keepGoing,
+    kernelBuildDir: buildTree,
+    kernelSymbols,
+    commandLineGlobals: commandLineGlobals(o.globals),
+    noGlobalVarDisplay: o.noGlobalVarDisplay,
+  };
+  const userFiles = pass1.userFiles as unknown as StapFile[];
+  const libraryFiles = pass1.libraryFiles as unknown as StapFile[];
+  const { ok: passed, elaboration } = runPass2(session, options, userFiles, libraryFiles);
+  printPass2Diagnostics(elaboration.diagnostics, reporter, verbose);
+  const ok = passed && !(session.warningsAsErrors && reporter.warningCount > 0);
+  if (verbose > 0 && start && io.files.usage) reporter.write(pass2VerboseLine(elaboration, start, io.files.usage()));
+  printUnusedArguments(o.args.length, pass1.usedArgs, reporter);
+  if (!ok) reporter.write(PASS2_FAILED);
+  const stdout = ok || verbose > 2 ? printElaborationDump(elaboration, verbose > 0) : '';
+  return { ok, stdout };
 }
 
 /**

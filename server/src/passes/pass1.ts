@@ -70,6 +70,8 @@ export interface Pass1Result<F, M> {
   /** stap's `library_files`: the `.stpm`s then the `.stp`s that parsed (parsed on first access when cached). */
   readonly libraryFiles: F[];
   library: Library<F, M>;
+  /** The script arguments (1-based) that a `$N`/`@N` in a user file read (`session.used_args`). */
+  usedArgs: ReadonlySet<number>;
 }
 
 /** The `-v` line: `Pass 1: parsed user script and N library scripts using …` (main.cxx). */
@@ -131,6 +133,7 @@ export function runPass1<F, M>(
 
   // The user files.
   const userFiles: F[] = [];
+  const usedArgs = new Set<number>();
   let previousFailed = library.trailingFailed;
   const parseUser = (source: SourceFile): boolean => {
     if (previousFailed) reporter.shareIdentity(source, previousFailed);
@@ -141,6 +144,7 @@ export function runPass1<F, M>(
       library: false,
     };
     const parsed = frontend.parseScript(source, session, library.macros, options);
+    for (const n of parsed.usedArgs ?? []) usedArgs.add(n);
     for (const d of parsed.diagnostics) {
       if (d.kind === 'error') reporter.parseError(d.error, source);
       else reporter.warning(d.warning);
@@ -184,6 +188,7 @@ export function runPass1<F, M>(
       return (libraryFiles ??= library.files.map((f) => f.stapfile));
     },
     library,
+    usedArgs,
   };
 }
 
@@ -266,9 +271,12 @@ function parseWithPasses(
   // conditionals (`systemtap_v`) still see --compatible.
   const parserSession = options.compatible === session.compatible ? session : { ...session, compatible: options.compatible };
   let source: CountingSource | undefined;
+  // main.cxx counts only the user scripts' `$N`/`@N` as uses (argv.stp's `@1` does not count).
+  const usedArgs = options.library ? undefined : new Set<number>();
   const lexer = new Lexer(file, {
     args: session.args,
     compatible: options.compatible,
+    argUsed: usedArgs && ((n) => usedArgs.add(n)),
     warn: (message, token) => {
       warnings.push({ warning: { message, token }, at: source?.reads ?? 0 });
       if (source) source.track = true;
@@ -303,16 +311,17 @@ function parseWithPasses(
   if (result.emptyMessage !== undefined) {
     if (options.library && result.errors.length === 0) {
       // An empty tapset file is kept as an empty file, without a message.
-      return { stapfile: emptyStapFile(file, options.privileged), diagnostics, errorCount: 0 };
+      return { stapfile: emptyStapFile(file, options.privileged), diagnostics, errorCount: 0, usedArgs };
     }
     // stap prints the errors, then the "empty" line instead of `N parse errors.`.
     return {
       diagnostics,
       errorCount: result.errors.length,
+      usedArgs,
       empty: result.emptyMessage.endsWith('after preprocessing.') ? 'empty after preprocessing' : 'empty',
     };
   }
-  return { stapfile: result.stapfile, diagnostics, errorCount: result.errors.length };
+  return { stapfile: result.stapfile, diagnostics, errorCount: result.errors.length, usedArgs };
 }
 
 /** Lexer → macro pass → conditional pass → parser, and the -p1 printer (stap's pass 1). */

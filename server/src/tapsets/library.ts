@@ -57,6 +57,8 @@ export interface ParsedScript<F> {
   errorCount: number;
   /** Set when the file had no tokens (`empty`) or none after preprocessing. */
   empty?: 'empty' | 'empty after preprocessing';
+  /** The script arguments (1-based) a `$N`/`@N` of this file read (user scripts only). */
+  usedArgs?: ReadonlySet<number>;
 }
 
 /**

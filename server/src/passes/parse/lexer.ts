@@ -18,6 +18,8 @@ export interface LexerOptions {
   compatible: string;
   /** Receives the lexer's warnings (stap `print_warning`), e.g. for `}%` inside embedded C. */
   warn?: (message: string, token: Token) => void;
+  /** Told each `$N`/`@N` substituted (1-based), for main.cxx's `unused command line option` warning. */
+  argUsed?: (n: number) => void;
 }
 
 /** Junk messages, as session.cxx prints them in place of the parser's message. */
@@ -211,6 +213,7 @@ export class Lexer implements TokenSource {
         } while (c2 > 0 && isDigit(c2) && idx <= nargs);
         if (suspended) return this.junk(JUNK_NESTED_ARG, location, adjacent);
         if (idx === 0 || idx - 1 >= nargs) return this.junk(junkArgRange(nargs), location, adjacent);
+        this.options.argUsed?.(idx);
         const arg = this.options.args[idx - 1];
         this.putText(c === 0x24 ? arg : lexCastQstring(arg), location);
         continue;

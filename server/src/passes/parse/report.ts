@@ -52,7 +52,7 @@ export function sourceLines(token: Token, indent: number): string {
 }
 
 /** The `in expansion of macro:` lines for a token produced by macro expansion. */
-function chainLines(token: Token, indent: number): string {
+export function chainLines(token: Token, indent: number): string {
   let out = '';
   for (let t = token.chain; t; t = t.chain) {
     out += `\tin expansion of macro: ${formatToken(t)}\n${sourceLines(t, indent)}`;
@@ -105,7 +105,10 @@ export class Reporter {
   private readonly seenSites = new Set<string>();
   private readonly seenWarnings = new Set<string>();
   private suppressed = 0;
-  private lastWarningFile: unknown;
+  /** The file of the last token printed by `print_token` (warnings, semantic errors). */
+  private lastTokenFile: unknown;
+  /** Warnings printed (stap `seen_warnings`): under `-W` they fail the run. */
+  warningCount = 0;
   private readonly identities = new Map<SourceFile, unknown>();
   /** Errors printed or suppressed (stap `num_errors`). */
   errorCount = 0;
@@ -172,15 +175,44 @@ export class Reporter {
     if (this.options.suppressWarnings) return;
     let text = `WARNING: ${w.message}`;
     if (w.token) {
-      const id = this.identity(w.token.location.file);
-      text += `: ${formatToken(w.token, id !== this.lastWarningFile)}\n${sourceLines(w.token, 1)}${chainLines(w.token, 1)}`;
-      this.lastWarningFile = id;
+      text += `: ${this.printToken(w.token)}\n${sourceLines(w.token, 1)}${chainLines(w.token, 1)}`;
     } else {
       text += '\n';
     }
     if (this.seenWarnings.has(text)) return;
     this.seenWarnings.add(text);
+    this.warningCount++;
     this.out += text;
+  }
+
+  /**
+   * A token as session.cxx `print_token` prints it in warnings and semantic errors: without the
+   * file name when the previous token printed this way came from the same file. Updates that
+   * state, so call it in print order.
+   */
+  printToken(token: Token): string {
+    const id = this.identity(token.location.file);
+    const text = formatToken(token, id !== this.lastTokenFile);
+    this.lastTokenFile = id;
+    return text;
+  }
+
+  /**
+   * Prints an error block built by `render` (called only when printed, since rendering moves
+   * the `print_token` state) unless an error with the same `key` (stap `errsrc_chain()`) was
+   * printed before and not `-v`. Counts it either way; returns whether it printed.
+   */
+  keyedError(key: string, render: () => string): boolean {
+    this.errorCount++;
+    if (this.options.verbose === 0) {
+      if (this.seenSites.has(key)) {
+        this.suppressed++;
+        return false;
+      }
+      this.seenSites.add(key);
+    }
+    this.out += render();
+    return true;
   }
 
   /** The exit-time `Number of similar error messages suppressed` lines (`report_suppression`). */
