@@ -1,0 +1,148 @@
+/**
+ * Variables in symbol resolution: elaborate.cxx `symresolution_info::find_var` (locals, then
+ * parameters, then the globals already in `s.globals`, then those of the chosen files, then
+ * those of the other library files, which pulls the file in), staptree.cxx `vardecl::set_arity`
+ * (arity pinned on first use, `inconsistent arity` afterwards) and the new-local case of
+ * `visit_symbol`.
+ *
+ * Globals are fresh ElabVars per elaboration (the pass-1 declarations are shared with the
+ * library cache), made the first time a global is found, so `e.globals` lists only referenced
+ * globals, in first-reference order (PR24239).
+ */
+import { detoxPath, type StapFile, type VarDecl } from '../ast/staptree';
+import type { Token } from '../passes/parse/token';
+import { pullInFile, SemanticError, type DerivedProbe, type ElabFunction, type ElabVar, type Elaboration } from './model';
+
+/** The probe or function whose body is being resolved; none inside a probe condition. */
+export interface Scope {
+  probe?: DerivedProbe;
+  function?: ElabFunction;
+}
+
+/** staptree.cxx `vardecl::set_arity`: pins the arity on first use (`a < 0`: any arity). */
+export function setArity(v: ElabVar, a: number, tok: Token | undefined): void {
+  if (a < 0) return;
+  if (a === 0 && v.maxsize > 0) throw new SemanticError('inconsistent arity', v.tok, undefined, 'set_arity:maxsize');
+  if (v.arity !== a && v.arity >= 0) {
+    const err = new SemanticError(`inconsistent arity (${v.arity} vs ${a})`, tok ?? v.tok, undefined, 'set_arity:inconsistent');
+    if (v.arityTok) err.chained(new SemanticError(`arity ${v.arity} first inferred here`, v.arityTok, undefined, 'set_arity:first'));
+    throw err;
+  }
+  if (v.arity !== a) {
+    v.arityTok = tok;
+    v.arity = a;
+  }
+}
+
+/**
+ * The `=` of `global x = 1`, where stap's parser pinned the arity to 0. Pass 1 does not keep that
+ * token, so it is found in the source text just before the initialiser.
+ */
+function initEqualsToken(decl: VarDecl): Token | undefined {
+  if (!decl.init) return undefined;
+  const loc = decl.init.tok.location;
+  const text = loc.file.text;
+  let offset = 0;
+  for (let line = 1; line < loc.line; line++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return undefined;
+    offset = nl + 1;
+  }
+  let i = offset + loc.column - 2;
+  const skipSpace = () => {
+    while (i >= 0 && /\s/.test(text[i])) i--;
+  };
+  skipSpace();
+  if (text[i] === '-') {
+    i--;
+    skipSpace();
+  }
+  if (text[i] !== '=') return undefined;
+  const lineStart = text.lastIndexOf('\n', i) + 1;
+  let line = 1;
+  for (let k = text.indexOf('\n'); k >= 0 && k < i; k = text.indexOf('\n', k + 1)) line++;
+  return { type: 'operator', content: '=', location: { file: loc.file, line, column: i - lineStart + 1 } };
+}
+
+/** A fresh ElabVar for a global declaration of `file`. */
+function elabGlobal(decl: VarDecl, file: StapFile): ElabVar {
+  const v: ElabVar = { ...decl, file };
+  if (decl.init) {
+    v.init = { ...decl.init };
+    v.arityTok = initEqualsToken(decl);
+  }
+  return v;
+}
+
+/** A new local `name` (stap `visit_symbol`'s new vardecl, arity 0 pinned at `tok`). */
+export function newLocal(name: string, tok: Token): ElabVar {
+  return {
+    kind: 'vardecl',
+    tok,
+    name,
+    unmangledName: name,
+    maxsize: 0,
+    wrap: false,
+    type: 'unknown',
+    arity: 0,
+    isPrivate: false,
+    arityTok: tok,
+  };
+}
+
+/** A global declaration `name` (mangled) of one of `files`, with its file. */
+function findGlobalDecl(files: Iterable<StapFile>, gname: string, pname: string): { decl: VarDecl; file: StapFile } | undefined {
+  for (const file of files) {
+    for (const decl of file.globals) if (decl.name === gname || decl.name === pname) return { decl, file };
+  }
+  return undefined;
+}
+
+/**
+ * elaborate.cxx `find_var`: the variable `name` used with `arity` indexes (-1: any, for `delete`
+ * and pragmas) at `tok` in `scope`, or undefined (the caller decides: new local or error).
+ */
+export function findVar(e: Elaboration, scope: Scope, name: string, arity: number, tok: Token): ElabVar | undefined {
+  const owner = scope.function ?? scope.probe;
+  if (owner) {
+    for (const l of owner.locals as ElabVar[]) {
+      if (l.name === name) {
+        setArity(l, arity, tok);
+        return l;
+      }
+    }
+  }
+  if (arity === 0 && scope.function) {
+    for (const p of scope.function.formalArgs as ElabVar[]) {
+      if (p.name === name) {
+        setArity(p, 0, tok);
+        return p;
+      }
+    }
+  }
+
+  const gname = `__global_${name}`;
+  const pname = `__private_${detoxPath(tok.location.file.name)}${name}`;
+  for (const g of e.globals) {
+    if ((g.name === name && name.startsWith('__global_')) || g.name === gname || g.name === pname) {
+      setArity(g, arity, tok);
+      return g;
+    }
+  }
+
+  // The chosen files, then the other library files (which pulls the file in).
+  let hit = findGlobalDecl(e.files, gname, pname);
+  if (!hit) {
+    hit = findGlobalDecl(
+      e.libraryFiles.filter((f) => !e.files.includes(f)),
+      gname,
+      pname,
+    );
+  }
+  if (!hit) return undefined;
+  const g = elabGlobal(hit.decl, hit.file);
+  setArity(g, arity, tok);
+  pullInFile(e, hit.file);
+  e.globals.push(g);
+  return g;
+}
