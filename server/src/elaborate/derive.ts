@@ -1,8 +1,280 @@
-/** PLACEHOLDER while pass 2 is being built: replaced by the real step. */
-import type { Probe, StapFile } from '../ast/staptree';
-import type { DerivedProbe, Elaboration } from './model';
+/**
+ * Probe-point resolution: elaborate.cxx `derive_probes` and `match_node::find_and_build` (with
+ * `try_suffix_expansion` and `suggest_functors`). A written probe (user script or tapset) is
+ * turned into derived probes, one per resolved location, each with its own copy of the body.
+ *
+ * For each location the pattern tree (match-tree.ts) is walked component by component:
+ * a literal component follows its child; a `*` glob tries every child in key order (errors
+ * below it are swallowed); a `**` glob tries `prefix*suffix` and then `prefix*` `**suffix`.
+ * Where nothing matches, the builders at the node get a chance with the rest as an alias
+ * suffix (`syscall.read.return`). At the end of the location, every builder bound there builds:
+ * an alias expands (builders-alias.ts) and is derived again, recursively; a built-in family
+ * decides for itself (builders.ts).
+ *
+ * Errors follow stap: a failing location prints `while resolving probe point: TOKEN` chained
+ * with the cause, at the level where it failed (so inside a tapset alias first, then `no match`
+ * at each level above); `?` locations swallow theirs, `!` stops after the first success, and an
+ * alias expanded for a suffix passes its errors up instead of printing them.
+ */
+import type { Probe, ProbeAlias, ProbePoint, ProbePointComponent, StapFile, Statement } from '../ast/staptree';
+import { deepCopy } from '../ast/walk';
+import type { Token } from '../passes/parse/token';
+import { fnmatch, hasWildcard } from '../util/fnmatch';
+import { expandAlias, RecursiveExpansionError } from './builders-alias';
+import { buildFamily } from './builders';
+import { componentKey, keyString, patternRoot, sortedChildren, type Builder, type MatchNode } from './match-tree';
+import {
+  ITERATION_LIMIT,
+  reportError,
+  SemanticError,
+  type DerivedProbe,
+  type Elaboration,
+  type ProbeOrigin,
+} from './model';
+import { levenshteinSuggest } from './levenshtein';
+import { strverscmp } from '../util/strverscmp';
 
-/** elaborate.cxx `derive_probes`: the derived probes of one written probe (errors are reported on `e`). */
-export function deriveProbes(_e: Elaboration, _probe: Probe, _file: StapFile): DerivedProbe[] {
-  return [];
+/**
+ * A probe being derived: the written probe, or an alias expansion of it (stap's
+ * `alias_derived_probe`), which is derived again in its turn.
+ */
+export interface UseProbe {
+  e: Elaboration;
+  /** The written probe's `probe` token, or for an expansion the use's first component token. */
+  tok: Token;
+  locations: ProbePoint[];
+  body: Statement;
+  /** The chain printed after `/* <- `. */
+  origin: ProbeOrigin;
+  /** The probe that was written, and its file. */
+  outer: { probe: Probe; file: StapFile };
+  /** For an expansion: the alias expanded, and the probe it was expanded for. */
+  alias?: ProbeAlias;
+  base?: UseProbe;
+  /** Guru privilege (`-g` or a tapset). */
+  privileged: boolean;
+}
+
+/** stap's static `parent_optional`, per top-level derivation; `depth` bounds alias recursion. */
+interface DeriveState {
+  parentOptional: boolean;
+  depth: number;
+}
+
+const SITE_WHILE_RESOLVING = 'elaborate.cxx:1082';
+const SITE_OPTIONAL = 'derive_probes:optional';
+const SITE_NO_MATCH = 'elaborate.cxx:1045';
+const SITE_TRUNCATED = 'elaborate.cxx:460';
+const SITE_DOUBLE_GLOB_MISMATCH = 'elaborate.cxx:569';
+const SITE_GLOB_MISMATCH = 'elaborate.cxx:643';
+const SITE_MISMATCH = 'elaborate.cxx:671';
+const SITE_INVALID_SUFFIX = 'elaborate.cxx:246';
+
+/** elaborate.cxx `derive_probes` for a written probe: its derived probes (errors go to `e`). */
+export function deriveProbes(e: Elaboration, probe: Probe, file: StapFile): DerivedProbe[] {
+  const results: DerivedProbe[] = [];
+  const use: UseProbe = {
+    e,
+    tok: probe.tok,
+    locations: probe.locations,
+    body: probe.body,
+    origin: { kind: 'probe', probe },
+    outer: { probe, file },
+    privileged: probe.privileged || e.session.guru,
+  };
+  try {
+    deriveUse({ parentOptional: false, depth: 0 }, use, results, false, false);
+  } catch (err) {
+    // Only a rethrowing level throws, and the top level never rethrows; keep it safe anyway.
+    if (err instanceof SemanticError) reportError(e, err);
+    else throw err;
+  }
+  return results;
+}
+
+/**
+ * The token stap shows for a component: the parser glues a glob (`nosuch*`, `x**y`) into one
+ * token, whose text is the whole functor; ours keeps the first piece's token, so re-text it.
+ */
+export function componentToken(c: ProbePointComponent): Token {
+  return c.tok.content === c.functor || c.tok.type !== 'identifier' ? c.tok : { ...c.tok, content: c.functor };
+}
+
+function whileResolving(loc: ProbePoint, cause: SemanticError, site: string): SemanticError {
+  return new SemanticError('while resolving probe point', componentToken(loc.components[0]), undefined, site).chained(cause);
+}
+
+/** elaborate.cxx `derive_probes`. */
+function deriveUse(state: DeriveState, p: UseProbe, results: DerivedProbe[], optional: boolean, rethrow: boolean): void {
+  if (state.depth > ITERATION_LIMIT) {
+    throw new SemanticError(`probe alias expansion deeper than ${ITERATION_LIMIT} levels`, p.tok, undefined, 'derive_probes:depth');
+  }
+  const undoParentOptional = optional && !state.parentOptional;
+  if (undoParentOptional) state.parentOptional = true;
+  state.depth++;
+  const optionalErrors: SemanticError[] = [];
+  try {
+    for (const loc of p.locations) {
+      try {
+        const before = results.length;
+        try {
+          findAndBuild(state, patternRoot(p.e), p, loc, 0, results);
+        } catch (err) {
+          if (!(err instanceof SemanticError)) throw err;
+          if (!loc.optional && !state.parentOptional) throw err;
+          optionalErrors.push(whileResolving(loc, err, SITE_OPTIONAL));
+          continue;
+        }
+        if (!(loc.optional || state.parentOptional) && results.length === before) {
+          throw new SemanticError('no match', undefined, undefined, SITE_NO_MATCH);
+        }
+        if (loc.sufficient && results.length > before) break;
+      } catch (err) {
+        if (!(err instanceof SemanticError)) throw err;
+        if (rethrow) throw err;
+        reportError(p.e, whileResolving(loc, err, SITE_WHILE_RESOLVING));
+        for (const o of optionalErrors) reportError(p.e, o);
+      }
+    }
+  } finally {
+    state.depth--;
+    if (undoParentOptional) state.parentOptional = false;
+  }
+}
+
+function replaceComponent(loc: ProbePoint, pos: number, ...with_: ProbePointComponent[]): ProbePoint {
+  const components = [...loc.components];
+  components.splice(pos, 1, ...with_);
+  return { ...loc, components };
+}
+
+/** elaborate.cxx `match_node::find_and_build`. */
+function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: ProbePoint, pos: number, results: DerivedProbe[]): void {
+  if (pos === loc.components.length) {
+    if (node.ends.length === 0) {
+      const alternatives = sortedChildren(node)
+        .map((c) => ` ${keyString(c.key)}`)
+        .join('');
+      throw new SemanticError(`probe point truncated (follow: ${alternatives})`, componentToken(loc.components[pos - 1]), undefined, SITE_TRUNCATED);
+    }
+    for (const b of node.ends) build(state, b, p, loc, [], results);
+    return;
+  }
+
+  const comp = loc.components[pos];
+  const functor = comp.functor;
+  if (functor.includes('**')) {
+    const before = results.length;
+    const start = functor.indexOf('**');
+    let end = start;
+    while (functor[end] === '*') end++;
+    const prefix = functor.slice(0, start);
+    const suffix = functor.slice(end);
+    // "foo**bar" as "foo*bar", then as "foo*" followed by "**bar" (the argument goes to the latter).
+    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, { ...comp, functor: `${prefix}*${suffix}` }), pos, results));
+    const pre: ProbePointComponent = { tok: comp.tok, functor: `${prefix}*` };
+    const post: ProbePointComponent = { ...comp, functor: `**${suffix}` };
+    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, pre, post), pos, results));
+    if (results.length === before) trySuffixExpansion(state, node, p, loc, pos, results);
+    if (!loc.optional && results.length === before) {
+      throw new SemanticError(withSimilar("probe point mismatch: didn't find any wildcard matches", node, functor), componentToken(comp), undefined, SITE_DOUBLE_GLOB_MISMATCH);
+    }
+    return;
+  }
+
+  if (hasWildcard(functor)) {
+    const key = componentKey(comp);
+    const before = results.length;
+    for (const child of sortedChildren(node)) {
+      if (child.key.argType !== key.argType || !fnmatch(functor, child.key.name)) continue;
+      const expanded = replaceComponent(loc, pos, { ...comp, functor: child.key.name });
+      swallow(() => findAndBuild(state, child.node, p, expanded, pos + 1, results));
+    }
+    if (results.length === before) trySuffixExpansion(state, node, p, loc, pos, results);
+    if (!loc.optional && results.length === before) {
+      throw new SemanticError(withSimilar("probe point mismatch: didn't find any wildcard matches", node, functor), componentToken(comp), undefined, SITE_GLOB_MISMATCH);
+    }
+    return;
+  }
+
+  const child = node.children.get(keyString(componentKey(comp)));
+  if (child) {
+    findAndBuild(state, child.node, p, loc, pos + 1, results);
+    return;
+  }
+  const before = results.length;
+  trySuffixExpansion(state, node, p, loc, pos, results);
+  if (!loc.optional && results.length === before) {
+    throw new SemanticError(withSimilar('probe point mismatch', node, functor), componentToken(comp), undefined, SITE_MISMATCH);
+  }
+}
+
+/** Runs `f`, ignoring semantic errors (wildcard expansion: a miss is reported by the caller). */
+function swallow(f: () => void): void {
+  try {
+    f();
+  } catch (err) {
+    if (!(err instanceof SemanticError)) throw err;
+  }
+}
+
+/** `MSG (similar: a, b)`, or MSG when nothing is similar (match_node::suggest_functors). */
+function withSimilar(message: string, node: MatchNode, functor: string): string {
+  const similar = suggestFunctors(node, functor);
+  return similar ? `${message} (similar: ${similar})` : message;
+}
+
+/** elaborate.cxx `match_node::suggest_functors`: up to 5 child names close to `functor`. */
+export function suggestFunctors(node: MatchNode, functor: string): string {
+  const glob = functor.search(/[*?[]/);
+  const cut = glob > 0 ? glob : -1;
+  const target = cut >= 0 ? functor.slice(0, cut) : functor;
+  if (!target) return '';
+  const names = new Set<string>();
+  for (const c of node.children.values()) names.add(cut >= 0 ? c.key.name.slice(0, cut) : c.key.name);
+  return levenshteinSuggest(target, names, 5);
+}
+
+/** elaborate.cxx `match_node::try_suffix_expansion`: the rest of the location as an alias suffix. */
+function trySuffixExpansion(state: DeriveState, node: MatchNode, p: UseProbe, loc: ProbePoint, pos: number, results: DerivedProbe[]): void {
+  if (strverscmp(p.e.session.compatible, '2.0') < 0) return;
+  const suffix = loc.components.slice(pos);
+  for (const b of node.ends) {
+    try {
+      build(state, b, p, loc, suffix, results);
+    } catch (err) {
+      if (err instanceof RecursiveExpansionError) throw err;
+      if (!(err instanceof SemanticError)) throw err;
+      // The error now points at the suffix (and loses its chain, as stap's copy does).
+      if (!loc.optional) throw new SemanticError(err.message, componentToken(loc.components[pos]), undefined, err.site);
+    }
+  }
+}
+
+/**
+ * derived_probe_builder::build / build_with_suffix for one bound builder. With a suffix only an
+ * alias can build (`loc` is then the use's location, suffix included).
+ */
+function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suffix: ProbePointComponent[], results: DerivedProbe[]): void {
+  if (b.kind === 'alias') {
+    expandAlias(b.alias, b.file, p, loc, suffix, results, (n, optional, rethrow) => deriveUse(state, n, results, optional, rethrow));
+    return;
+  }
+  if (suffix.length) throw new SemanticError('invalid suffix for probe', undefined, undefined, SITE_INVALID_SUFFIX);
+  const outcome = buildFamily({ e: p.e, loc, pattern: b.pattern, useTok: p.tok, privileged: p.privileged });
+  if (outcome.kind === 'none') return;
+  for (const d of outcome.probes) {
+    results.push({
+      kind: 'derived_probe',
+      tok: p.outer.probe.tok,
+      location: d.location,
+      origin: p.origin,
+      body: deepCopy(p.body),
+      locals: [],
+      condition: d.location.condition,
+      file: p.outer.file,
+      family: outcome.family,
+      sigSuffix: d.sigSuffix,
+    });
+  }
 }
