@@ -2,10 +2,12 @@
 // prints one table plus each module's notes. To add a benchmark, write a module exporting an
 // async function (ctx: BenchContext) => Promise<Section> and list it in BENCHMARKS; later
 // benchmarks can compare against earlier rows through ctx.rows. Benchmarks never assert timings.
+// `npm run bench -- NAME…` runs only the named ones.
 import { cpus } from 'node:os';
 
 import { benchGrammar } from './grammar';
 import { benchPass1 } from './pass1';
+import { benchPass2 } from './pass2';
 import { benchStap } from './stap';
 import { renderRows, type BenchContext, type Section } from './util';
 
@@ -13,13 +15,16 @@ const BENCHMARKS: Array<{ name: string; run: (ctx: BenchContext) => Promise<Sect
   { name: 'grammar', run: benchGrammar },
   { name: 'stap', run: benchStap },
   { name: 'pass1', run: benchPass1 },
+  { name: 'pass2', run: benchPass2 },
 ];
 
 async function main(): Promise<void> {
   const ctx: BenchContext = { rows: [] };
   const notes: string[] = [];
   const started = performance.now();
-  for (const bench of BENCHMARKS) {
+  // `npm run bench -- pass2` runs only the benchmarks named on the command line.
+  const only = process.argv.slice(2);
+  for (const bench of BENCHMARKS.filter((b) => only.length === 0 || only.includes(b.name))) {
     process.stderr.write(`running ${bench.name}...\n`);
     const section = await bench.run(ctx);
     ctx.rows.push(...section.rows);

@@ -1,0 +1,232 @@
+// Benchmark: `stap-ls -p2` against the real `stap -p2`, measured in the same run.
+//
+// 1. Cold CPU time (user+sys) and peak RSS from /usr/bin/time, median of RUNS fresh processes,
+//    on every installed example stap accepts here (found by running stap once on each, with the
+//    differential test's command line) and on a script that pulls in many tapset functions.
+//    stap-ls is a bundle of the CURRENT sources (esbuild into a temp dir, so a stale dist/ is never
+//    measured), run with its persistent library cache filled (a temp cache dir, filled by an
+//    untimed first run) and without it (STAP_LS_CACHE=0, the very first run on a machine).
+// 2. Warm: pass 2 alone, in this process, as stap-ls's own `-v` line reports it (`Pass 2: …
+//    in Xusr/Ysys/Zreal ms`), median of WARM_RUNS runs after a first one that loads the library,
+//    on the largest example (by size; with --assume-debuginfo and its .meta arguments, so pass 2
+//    goes all the way instead of stopping at the first probe without debuginfo) and on the
+//    largest example stap accepts; stap's own figure for the same command next to it.
+// Prints ratios; asserts nothing. Targets (from the pass-2 issue): cold stap-ls -p2 CPU at most
+// half of stap's; warm pass 2 under 20 ms on the largest example.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { commandFor } from '../test/helpers/example-command';
+import { exampleFiles } from '../test/helpers/installed';
+import { pool } from '../test/helpers/pool';
+import { fmtMs, makeFakeKbuild, median, which, type BenchContext, type Row, type Section } from './util';
+
+const RUNS = Number(process.env.STAP_BENCH_RUNS ?? 3);
+const WARM_RUNS = 10;
+const root = join(__dirname, '..');
+const GROUP_OURS = 'stap-ls -p2';
+const GROUP_STAP = 'stap -p2';
+
+/** A script that stap accepts here and that pulls in ~40 tapset functions from many files. */
+const MANY_TAPSETS = `global counts
+probe begin {
+  printf("%s %d %d %d %d %d\\n", execname(), pid(), tid(), ppid(), uid(), cpu())
+  println(gettimeofday_ns(), " ", jiffies(), " ", ctime(gettimeofday_s()))
+  println(signal_str(9), " ", errno_str(2), " ", sprint_ustack(ubacktrace()), " ", pp())
+  println(strlen("abc"), substr("abc", 1, 1), isinstr("a", "b"), str_replace("a", "b", "c"), text_str("x"))
+  println(user_mode(), " ", is_return(), " ", probefunc())
+  ansi_clear_screen(); println(tokenize("a b", " "), sprint_backtrace())
+  println(get_cycles(), " ", local_clock_ns(), " ", cpu_clock_ns(0), " ", target(), " ", module_name())
+}
+probe timer.s(1), timer.ms(500) { counts[execname()] <<< 1 }
+probe procfs("x").read { $value = sprintf("%d\\n", @count(counts[execname()])) }
+probe kprobe.function("sys_open") { counts["open"] <<< 1 }
+probe end { foreach (k in counts) printf("%s %d\\n", k, @sum(counts[k])) }
+`;
+
+interface Usage {
+  cpuMs: number;
+  rssKb: number;
+  status: number | null;
+}
+
+/** Runs `command args` under /usr/bin/time: CPU time and peak RSS. */
+function measure(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Usage {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { encoding: 'latin1', maxBuffer: 256 * 1024 * 1024, env });
+  const last = (r.stderr ?? '').trim().split('\n').pop() ?? '';
+  const [user, sys, rss] = last.split(' ').map(Number);
+  return { cpuMs: (user + sys) * 1000, rssKb: rss, status: r.status };
+}
+
+function medianUsage(command: string, args: string[], env?: NodeJS.ProcessEnv): Usage {
+  const runs = Array.from({ length: RUNS }, () => measure(command, args, env));
+  return { cpuMs: median(runs.map((u) => u.cpuMs)), rssKb: median(runs.map((u) => u.rssKb)), status: runs[0].status };
+}
+
+/** Bundles server/src/cli.ts as it is now into `dir` (what `npm run build` makes, unminified). */
+async function bundleCli(dir: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = join(dir, 'stap-ls.js');
+  await build({
+    entryPoints: [join(root, 'server', 'src', 'cli.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'error',
+  });
+  // The grammar wasm files sit beside the bundle, as in dist/ (the CLI does not load them for -p2).
+  const wasm = join(root, 'grammar', 'tree-sitter-systemtap.wasm');
+  if (existsSync(wasm)) copyFileSync(wasm, join(dir, 'tree-sitter-systemtap.wasm'));
+  return out;
+}
+
+/** Exit status of one stap run (no timing): which examples stap accepts here. */
+function stapStatus(argv: string[]): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn('stap', argv, { stdio: 'ignore' });
+    child.on('error', () => resolve(null));
+    child.on('close', (status) => resolve(status));
+  });
+}
+
+type Cli = typeof import('../server/src/cli');
+type Pass1 = typeof import('../server/src/passes/pass1');
+
+/** stap-ls in this process; the `Pass 2: … in Xusr/Ysys/Zreal ms.` figures of its -v line. */
+function warmPass2(mods: { cli: Cli; pass1: Pass1 }, argv: string[]): { realMs: number; cpuMs: number; status: number } | undefined {
+  const out = mods.cli.runCli(argv, mods.cli.nodeCliIo(), mods.pass1.stapWiring);
+  const m = /^Pass 2: .* in (\d+)usr\/(\d+)sys\/(\d+)real ms\.$/m.exec(out.stderr);
+  return m ? { cpuMs: Number(m[1]) + Number(m[2]), realMs: Number(m[3]), status: out.status } : undefined;
+}
+
+function stapPass2Figure(argv: string[]): number | undefined {
+  const r = spawnSync('stap', argv, { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
+  const m = /^Pass 2: .* in \d+usr\/\d+sys\/(\d+)real ms\.$/m.exec(r.stderr ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+export async function benchPass2(_ctx: BenchContext): Promise<Section> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  if (!existsSync('/usr/bin/time')) {
+    notes.push('/usr/bin/time is missing (apt-get install time): pass-2 benchmark skipped.');
+    return { rows, notes };
+  }
+  const haveStap = Boolean(which('stap'));
+  const kbuild = makeFakeKbuild();
+  const work = mkdtempSync(join(tmpdir(), 'stap-ls-bench2-'));
+  try {
+    let cli: string;
+    try {
+      cli = await bundleCli(work);
+    } catch (err) {
+      notes.push(`pass-2 benchmark skipped: the sources do not bundle (${String(err).split('\n')[0]})`);
+      return { rows, notes };
+    }
+    const many = join(work, 'many-tapsets.stp');
+    writeFileSync(many, MANY_TAPSETS);
+    const cached = { ...process.env, STAP_LS_CACHE: '1', STAP_LS_CACHE_DIR: join(work, 'cache') };
+    const uncached = { ...process.env, STAP_LS_CACHE: '0' };
+    const examples = exampleFiles();
+    const argvOf = (script: string) => {
+      const cmd = commandFor(script);
+      return ['-r', kbuild.dir, '-p2', ...cmd.options, script, ...cmd.args];
+    };
+
+    // Which examples does stap accept here? (Untimed, two at a time.)
+    let accepted: string[] = [];
+    if (haveStap) {
+      const statuses = await pool(examples.map((s) => () => stapStatus(argvOf(s))), 2);
+      accepted = examples.filter((_, i) => statuses[i] === 0);
+    }
+
+    // 1. Cold processes.
+    const cases: Array<{ label: string; argvs: string[][] }> = [];
+    if (accepted.length) cases.push({ label: `the ${accepted.length} examples stap accepts (sum of medians)`, argvs: accepted.map(argvOf) });
+    cases.push({ label: 'many-tapsets script (~40 tapset functions)', argvs: [['-r', kbuild.dir, '-p2', many]] });
+    for (const { label, argvs } of cases) {
+      const sum = { ours: 0, bare: 0, stap: 0 };
+      const peak = { ours: 0, bare: 0, stap: 0 };
+      let sameStatus = 0;
+      for (const argv of argvs) {
+        measure(process.execPath, [cli, ...argv], cached); // fills the cache
+        const ours = medianUsage(process.execPath, [cli, ...argv], cached);
+        const bare = medianUsage(process.execPath, [cli, ...argv], uncached);
+        sum.ours += ours.cpuMs;
+        sum.bare += bare.cpuMs;
+        peak.ours = Math.max(peak.ours, ours.rssKb);
+        peak.bare = Math.max(peak.bare, bare.rssKb);
+        if (haveStap) {
+          const stap = medianUsage('stap', argv);
+          sum.stap += stap.cpuMs;
+          peak.stap = Math.max(peak.stap, stap.rssKb);
+          if (stap.status === ours.status) sameStatus++;
+        }
+      }
+      const mib = (kb: number) => `peak RSS ${(kb / 1024).toFixed(0)} MiB`;
+      rows.push({ id: `pass2.${label}.ours`, benchmark: GROUP_OURS, case: `${label}: CPU, library cache filled`, files: argvs.length, ms: sum.ours, runs: RUNS, note: mib(peak.ours) });
+      rows.push({ id: `pass2.${label}.bare`, benchmark: GROUP_OURS, case: `${label}: CPU, no library cache`, files: argvs.length, ms: sum.bare, runs: RUNS, note: mib(peak.bare) });
+      if (haveStap) {
+        rows.push({ id: `pass2.${label}.stap`, benchmark: GROUP_STAP, case: `${label}: CPU`, files: argvs.length, ms: sum.stap, runs: RUNS, note: mib(peak.stap) });
+        notes.push(
+          `${label}: stap-ls -p2 CPU / stap -p2 CPU = ${(sum.ours / sum.stap).toFixed(2)} with the library cache (target <= 0.50), ` +
+            `${(sum.bare / sum.stap).toFixed(2)} without; peak RSS ratio ${(peak.ours / peak.stap).toFixed(2)} / ${(peak.bare / peak.stap).toFixed(2)}; ` +
+            `same exit status as stap on ${sameStatus}/${argvs.length}`,
+        );
+      }
+    }
+
+    // 2. Warm pass 2 in this process.
+    const bySize = (list: string[]) => [...list].sort((a, b) => statSync(b).size - statSync(a).size)[0];
+    const largest = bySize(examples);
+    const warmCases: Array<{ label: string; argv: string[] }> = [];
+    if (largest) {
+      const cmd = commandFor(largest, 'meta');
+      warmCases.push({
+        label: `largest example (${largest.split('/').slice(-2).join('/')}, --assume-debuginfo)`,
+        argv: ['-r', kbuild.dir, '-p2', '-v', '--assume-debuginfo', ...cmd.options, largest, ...cmd.args],
+      });
+    }
+    const largestAccepted = accepted.length ? bySize(accepted) : undefined;
+    if (largestAccepted) {
+      warmCases.push({ label: `largest example stap accepts (${largestAccepted.split('/').slice(-2).join('/')})`, argv: [...argvOf(largestAccepted), '-v'] });
+    }
+    warmCases.push({ label: 'many-tapsets script', argv: ['-r', kbuild.dir, '-p2', '-v', many] });
+    // Loaded here, not at the top, so a source that does not compile costs only this part.
+    const modules = { cli: require('../server/src/cli') as Cli, pass1: require('../server/src/passes/pass1') as Pass1 };
+    const previousCache = process.env.STAP_LS_CACHE;
+    process.env.STAP_LS_CACHE = '0'; // in-process: the library stays in memory; no disk cache involved
+    try {
+      for (const { label, argv } of warmCases) {
+        const first = warmPass2(modules, argv);
+        if (!first) {
+          notes.push(`${label}: stap-ls printed no 'Pass 2:' -v line (exit status ${modules.cli.runCli(argv, modules.cli.nodeCliIo(), modules.pass1.stapWiring).status}); no warm figure`);
+          continue;
+        }
+        const runs = Array.from({ length: WARM_RUNS }, () => warmPass2(modules, argv)!);
+        const real = median(runs.map((r) => r.realMs));
+        rows.push({ id: `pass2.warm.${label}`, benchmark: `${GROUP_OURS} (warm, in-process)`, case: `${label}: pass 2 alone (its -v line, wall)`, ms: real, runs: WARM_RUNS, note: `exit ${first.status}, first run ${first.realMs} ms` });
+        if (haveStap) {
+          const stapArgv = argv.filter((a) => a !== '--assume-debuginfo');
+          const theirs = stapPass2Figure(stapArgv);
+          if (theirs !== undefined) rows.push({ id: `pass2.warm.${label}.stap`, benchmark: GROUP_STAP, case: `${label}: pass 2 as stap -v reports it`, ms: theirs, runs: 1, note: argv.includes('--assume-debuginfo') ? 'without --assume-debuginfo (stap has none)' : undefined });
+          else notes.push(`${label}: stap printed no 'Pass 2:' line (it failed before the end of pass 2)`);
+        }
+        notes.push(`${label}: warm pass 2 ${fmtMs(real)} (target < 20 ms)`);
+      }
+    } finally {
+      if (previousCache === undefined) delete process.env.STAP_LS_CACHE;
+      else process.env.STAP_LS_CACHE = previousCache;
+    }
+    if (!haveStap) notes.push('stap is not installed: only stap-ls figures.');
+    notes.push(`cold figures: median of ${RUNS} processes each (STAP_BENCH_RUNS), stap-ls bundled from the current sources into a temp dir`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    kbuild.cleanup();
+  }
+  return { rows, notes };
+}
