@@ -17,20 +17,10 @@
  * Statements and expressions print through the `-p1` printer (the same staptree.cxx routines).
  */
 import type { ExpType, Statement, VarDecl } from '../ast/staptree';
-import type { DerivedProbe, ElabFunction, ElabVar, Elaboration, ProbeOrigin } from '../elaborate/model';
+import type { DerivedProbe, ElabFunction, ElabVar, Elaboration } from '../elaborate/model';
 import { sortedFunctions } from '../elaborate/model';
-import { printLiteral, printProbeAliasSig, printProbePoint, printProbeSig, printStatement } from './p1';
-
-/**
- * FIXME(B): a stand-in for `derivedProbeSignature` (elaborate/probe-sig.ts) until it lands:
- * elaborate.cxx `derived_probe::printsig` = location + builder suffix + ` /* <- BASE *\/`, where
- * an alias level prints `alias sig <- its base` (`printsig_nested`).
- */
-function derivedProbeSignature(p: DerivedProbe): string {
-  const origin = (o: ProbeOrigin): string =>
-    o.kind === 'probe' ? printProbeSig(o.probe) : `${printProbeAliasSig(o.alias)} <- ${origin(o.base)}`;
-  return `${printProbePoint(p.location)}${p.sigSuffix} /* <- ${origin(p.origin)} */`;
-}
+import { derivedProbeSignature } from '../elaborate/probe-sig';
+import { printLiteral, printStatement } from './p1';
 
 /** staptree.cxx `operator<<(exp_type)`. */
 function typeName(t: ExpType | undefined): string {

@@ -11,7 +11,7 @@
  * and N library scripts using …` line, then `Pass 1: parse failed.  [man error::pass1]` on failure.
  *
  * Pass 1 fails when a user file did not parse, a library `.stpm` had errors, the user's script is
- * a tapset file, or (under `-W`) a tapset `.stp` had errors.
+ * a tapset file, or (under `-W`) a tapset `.stp` had errors or a warning came before pass 1.
  *
  * No IO: files come through `Pass1Io`, output goes to the Reporter and the returned result.
  */
@@ -94,7 +94,9 @@ export function runPass1<F, M>(
   verbose = session.verbose,
 ): Pass1Result<F, M> {
   const start = io.usage?.();
-  let ok = true;
+  // Under -W a warning printed before pass 1 (a missing kernel symbol table) fails it, as stap's
+  // error count includes the warnings; the user script is still parsed and reported.
+  let ok = !(session.warningsAsErrors && reporter.warningCount > 0);
   const library = getLibrary(session, frontend, io);
   const userId = input.script.kind === 'file' ? io.stat(input.script.path) : undefined;
   const userKey = userId ? `${userId.dev}:${userId.ino}` : undefined;
