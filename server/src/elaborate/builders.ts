@@ -202,8 +202,31 @@ function buildDwarf(r: FamilyRequest): FamilyOutcome {
     );
     return one('dwarf', withComponents(loc, components), ` /* pc=+${hex(stmt ?? 0n)} */`);
   }
-  if (e.options.assumeDebuginfo) return one('dwarf', loc);
+  if (e.options.assumeDebuginfo) return foreignArch(e, loc) ? { kind: 'none' } : one('dwarf', loc);
   throw missingDebuginfo(e);
+}
+
+/** Architecture names as they appear in kernel function names (`sys_ia64_pipe`, `ppc_rtas`). */
+const ARCH_WORDS: Record<string, RegExp> = {
+  ia64: /ia64/,
+  powerpc: /ppc|powerpc/,
+  s390: /s390/,
+  arm: /(^|_)arm(_|$)/,
+  arm64: /arm64|aarch64/,
+  mips: /mips/,
+  sparc: /sparc/,
+  parisc: /parisc/,
+};
+
+/**
+ * Under `--assume-debuginfo`: a kernel function named after another architecture does not exist
+ * on this one. The syscall tapsets rely on such optional probes (`kernel.function("sys_ia64_pipe")?`)
+ * failing, so resolving them would pull in calls to that architecture's helper functions.
+ */
+function foreignArch(e: Elaboration, loc: ProbePoint): boolean {
+  const fn = strArg(loc, 'function') ?? '';
+  const arch = e.session.target.arch;
+  return Object.entries(ARCH_WORDS).some(([name, re]) => re.test(fn) && !arch.startsWith(name.replace('powerpc', 'ppc')));
 }
 
 // ---------------------------------------------------------------------------------------------

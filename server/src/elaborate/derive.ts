@@ -230,8 +230,10 @@ export function suggestFunctors(node: MatchNode, functor: string): string {
   const cut = glob > 0 ? glob : -1;
   const target = cut >= 0 ? functor.slice(0, cut) : functor;
   if (!target) return '';
+  // Only the target is cut at its glob: stap compares it with the children's whole names
+  // (`x**y` suggests `vm, end, nfs, tcp, tty`).
   const names = new Set<string>();
-  for (const c of node.children.values()) names.add(cut >= 0 ? c.key.name.slice(0, cut) : c.key.name);
+  for (const c of node.children.values()) names.add(c.key.name);
   return levenshteinSuggest(target, names, 5);
 }
 

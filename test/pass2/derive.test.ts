@@ -1,0 +1,417 @@
+/**
+ * Probe-point resolution (elaborate/derive.ts, match-tree.ts, builders*.ts) against stap 4.8.
+ *
+ * 1. Small scripts, one behaviour each (alias chains, globs, suffixes, `?`/`!`, conditions,
+ *    recursion, every family's outcome on the fake build tree): stap-ls must print the same
+ *    probe signature lines and the same `semantic error:` lines as stap. The expectations below
+ *    were recorded from stap (`-r KBUILD -p2`); where stap is installed a second test re-runs it
+ *    and checks that the recordings are still what it prints.
+ * 2. The installed examples: the first error line of stap-ls must be stap's, i.e. derivation
+ *    fails on the same probe point (often deep inside a tapset alias) in the same order. stap's
+ *    results come from /tmp/p2base/results.json (the team's baseline run) when present.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+
+import { findStap, makeFakeKbuild, runStap, type FakeKbuild } from '../helpers/stap';
+import { runStapLs, stripTip } from '../pass1/harness';
+
+interface Case {
+  name: string;
+  argv: string[];
+  status: number;
+  /** stdout lines that are probe signatures (contain ` /* <- `). */
+  probes: string[];
+  /** stderr lines starting `semantic error:` or `Number of similar`. */
+  errors: string[];
+  /** The whole stdout, for the `-v` cases (bodies as alias expansion composes them). */
+  stdout?: string;
+  /** FIXME: what stap-ls prints instead today, when it differs. */
+  known?: { probes?: string[]; errors?: string[]; stdout?: string };
+}
+
+/** Recorded from stap 4.8 with `-r /tmp/kb -p2` (the build dir is substituted at run time). */
+const CASES: Case[] = [
+  {
+    name: "begin",
+    argv: ["-e", "probe begin { println(1) }"],
+    status: 0,
+    probes: ["begin /* <- begin */"],
+    errors: [],
+  },
+  {
+    name: "numbers print in decimal",
+    argv: ["-e", "probe timer.sec(2), timer.ms(0x10), begin(-5) { println(1) }"],
+    status: 0,
+    probes: ["timer.sec(2) /* <- timer.sec(2),timer.ms(16),begin(-5) */", "timer.ms(16) /* <- timer.sec(2),timer.ms(16),begin(-5) */", "begin(-5) /* <- timer.sec(2),timer.ms(16),begin(-5) */"],
+    errors: [],
+  },
+  {
+    name: "alias chain through a tapset kprobe",
+    argv: ["-e", "probe syscall.open { println(1) }"],
+    status: 0,
+    probes: ["kprobe.function(\"sys_open\")? /*  name = sys_open*/ /* <- nd1_syscall.open = kprobe.function(\"compat_sys_open\")?, kprobe.function(\"sys32_open\")?, kprobe.function(\"sys_open\")? <- nd_syscall.open = nd1_syscall.open!, nd2_syscall.open!, tp_syscall.open <- syscall.open = dw_syscall.open!, nd_syscall.open? <- syscall.open */", "begin(-9223372036854775808) /* <- init = begin(-9223372036854775808) <- init */"],
+    errors: [],
+  },
+  {
+    name: "unknown first component",
+    argv: ["-e", "probe nosuch { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'nosuch' at <input>:1:7", "semantic error: probe point mismatch (similar: tcp, udp, module, nfs, nfsd): identifier 'nosuch' at :1:7"],
+  },
+  {
+    name: "glob with no match",
+    argv: ["-e", "probe syscall.nosuch* { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'syscall' at <input>:1:7", "semantic error: probe point mismatch: didn't find any wildcard matches (similar: acct, dup, dup2, dup3, mount): identifier 'nosuch*' at :1:15"],
+  },
+  {
+    name: "truncated",
+    argv: ["-e", "probe netfilter.hook(\"x\") { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'netfilter' at <input>:1:7", "semantic error: probe point truncated (follow:  pf(string)): identifier 'hook' at :1:17"],
+  },
+  {
+    name: "invalid suffix",
+    argv: ["-e", "probe begin.foo { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'begin' at <input>:1:7", "semantic error: invalid suffix for probe: identifier 'foo' at :1:13"],
+  },
+  {
+    name: "recursive aliases",
+    argv: ["-e", "probe a = b { } probe b = a { } probe a { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'b' at <input>:1:11", "semantic error: recursive loop in alias expansion of b at <input>:1:11", "semantic error: while resolving probe point: identifier 'a' at :1:27", "semantic error: no match", "Number of similar error messages suppressed: 2."],
+  },
+  {
+    name: "self-recursive alias",
+    argv: ["-e", "probe a = a { } probe a { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'a' at <input>:1:11", "semantic error: recursive loop in alias expansion of a at <input>:1:11", "semantic error: while resolving probe point: identifier 'a' at :1:11", "semantic error: no match", "Number of similar error messages suppressed: 1."],
+  },
+  {
+    name: "three-alias loop",
+    argv: ["-e", "probe a = b {} probe b = c {} probe c = a {} probe a { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'b' at <input>:1:11", "semantic error: recursive loop in alias expansion of b at <input>:1:11", "semantic error: while resolving probe point: identifier 'a' at :1:41", "semantic error: no match", "Number of similar error messages suppressed: 3."],
+  },
+  {
+    name: "missing debuginfo",
+    argv: ["-e", "probe kernel.function(\"foo\") { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'kernel' at <input>:1:7", "semantic error: missing x86_64 kernel/module debuginfo [man warning::debuginfo] under '/tmp/kb'"],
+  },
+  {
+    name: "perf",
+    argv: ["-e", "probe perf.type(1).config(2) { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'perf' at <input>:1:7", "semantic error: perf probes not available without exported perf_event_create_kernel_counter"],
+  },
+  {
+    name: "process probes",
+    argv: ["-e", "probe process(\"/bin/ls\").begin { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'process' at <input>:1:7", "semantic error: process probes not available without kernel CONFIG_UTRACE or CONFIG_TRACEPOINTS/CONFIG_ARCH_SUPPORTS_UPROBES/CONFIG_UPROBES"],
+  },
+  {
+    name: "unspecified process",
+    argv: ["-e", "probe process.function(\"x\") { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'process' at <input>:1:7", "semantic error: unspecified process probe is invalid without a -c COMMAND or -x PID [man stapprobes]"],
+  },
+  {
+    name: "tracepoint finds nothing",
+    argv: ["-e", "probe kernel.trace(\"nosuch\") { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'kernel' at <input>:1:7", "semantic error: no match"],
+  },
+  {
+    name: "hw breakpoints",
+    argv: ["-e", "probe kernel.data(1).rw { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'kernel' at <input>:1:7", "semantic error: CONFIG_PERF_EVENTS not available on this kernel: identifier 'kernel' at :1:7"],
+  },
+  {
+    name: "multi-name alias",
+    argv: ["-e", "probe p1 = p2 = begin, end { a = 1 } probe p2 { println(a) }"],
+    status: 0,
+    probes: ["begin /* <- p1 = p2 = begin, end <- p2 */", "end /* <- p1 = p2 = begin, end <- p2 */"],
+    errors: [],
+  },
+  {
+    name: "wildcard over aliases, sorted",
+    argv: ["-e", "probe my.epi += end { x = 1 } probe my.both = begin { y = 1 } probe my.* { println(2) }"],
+    status: 0,
+    probes: ["begin /* <- my.both = begin <- my.* */", "end /* <- my.epi += end <- my.* */"],
+    errors: [],
+  },
+  {
+    name: "alias suffix",
+    argv: ["-e", "probe myal = kprobe.function(\"sys_open\") { } probe myal.return { println(1) }"],
+    status: 0,
+    probes: ["kprobe.function(\"sys_open\").return /*  name = sys_open*/ /* <- myal = kprobe.function(\"sys_open\") <- myal.return */"],
+    errors: [],
+  },
+  {
+    name: "kprobe no match",
+    argv: ["-e", "probe kprobe.function(\"nosuch\") { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'kprobe' at <input>:1:7", "semantic error: no match (similar functions: _stext, sys_open)"],
+  },
+  {
+    name: "kprobe glob",
+    argv: ["-e", "probe kprobe.function(\"sys_*\") { println(1) }"],
+    status: 0,
+    probes: ["kprobe.function(\"sys_open\") /*  name = sys_open*/ /* <- kprobe.function(\"sys_*\") */"],
+    errors: [],
+  },
+  {
+    name: "optional and sufficient",
+    argv: ["-e", "probe kprobe.function(\"nosuch\")?, begin { println(1) }"],
+    status: 0,
+    probes: ["begin /* <- kprobe.function(\"nosuch\")?,begin */"],
+    errors: [],
+  },
+  {
+    name: "sufficient stops",
+    argv: ["-e", "global g probe timer.ms(100)!, timer.s(3) if (g > 0) { println(1) } probe begin { g = 1 }"],
+    status: 0,
+    probes: ["timer.ms(100)! /* <- timer.ms(100)!,timer.s(3) if ((g) > (0)) */", "begin /* <- begin */", "end /* <- end */"],
+    errors: [],
+  },
+  {
+    name: "conditions through an alias",
+    argv: ["-e", "global g probe my = timer.s(1) if (g > 1) { } probe my if (g < 5) { println(1) } probe begin { g = 2 }"],
+    status: 0,
+    probes: ["timer.s(1) if (((__global_g) > (1)) && ((__global_g) < (5))) /* <- my = timer.s(1) if ((g) > (1)) <- my if ((g) < (5)) */", "begin /* <- begin */", "begin /* <- begin */"],
+    errors: [],
+  },
+  {
+    name: "nested alias",
+    argv: ["-e", "probe myalias = begin, timer.s(2) { } probe nested = myalias { } probe nested { println(1) }"],
+    status: 0,
+    probes: ["begin /* <- myalias = begin, timer.s(2) <- nested = myalias <- nested */", "timer.s(2) /* <- myalias = begin, timer.s(2) <- nested = myalias <- nested */"],
+    errors: [],
+  },
+  {
+    name: "timer ranges",
+    argv: ["-e", "probe timer.s(0) { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'timer' at <input>:1:7", "semantic error: interval value out of range (1, 86400)"],
+  },
+  {
+    name: "jiffies range",
+    argv: ["-e", "probe timer.jiffies(1000001) { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'timer' at <input>:1:7", "semantic error: invalid interval for jiffies timer"],
+  },
+  {
+    name: "hz",
+    argv: ["-e", "probe timer.hz(0) { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'timer' at <input>:1:7", "semantic error: frequency must be greater than 0"],
+  },
+  {
+    name: "randomize",
+    argv: ["-e", "probe timer.ms(5).randomize(6) { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'timer' at <input>:1:7", "semantic error: randomization value out of range"],
+  },
+  {
+    name: "us range",
+    argv: ["-e", "probe timer.us(99) { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'timer' at <input>:1:7", "semantic error: interval value out of range (100, 86400000000)"],
+  },
+  {
+    name: "timer edges",
+    argv: ["-e", "probe timer.s(86400), timer.ms(5).randomize(5), timer.jiffies(1000000), timer.hz(1000), timer.ns(100000) { println(1) }"],
+    status: 0,
+    probes: ["timer.s(86400) /* <- timer.s(86400),timer.ms(5).randomize(5),timer.jiffies(1000000),timer.hz(1000),timer.ns(100000) */", "timer.ms(5).randomize(5) /* <- timer.s(86400),timer.ms(5).randomize(5),timer.jiffies(1000000),timer.hz(1000),timer.ns(100000) */", "timer.jiffies(1000000) /* <- timer.s(86400),timer.ms(5).randomize(5),timer.jiffies(1000000),timer.hz(1000),timer.ns(100000) */", "timer.hz(1000) /* <- timer.s(86400),timer.ms(5).randomize(5),timer.jiffies(1000000),timer.hz(1000),timer.ns(100000) */", "timer.ns(100000) /* <- timer.s(86400),timer.ms(5).randomize(5),timer.jiffies(1000000),timer.hz(1000),timer.ns(100000) */"],
+    errors: [],
+  },
+  {
+    name: "procfs paths",
+    argv: ["-e", "probe procfs(\"a/b\").read, procfs(\"/x\").read, procfs(\"\").read, procfs(\"..\").write { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'procfs' at <input>:1:27", "semantic error: procfs path cannot start with a '/': identifier 'procfs' at :1:27", "semantic error: while resolving probe point: identifier 'procfs' at :1:46", "semantic error: procfs path cannot end with a '/': identifier 'procfs' at :1:46", "semantic error: while resolving probe point: identifier 'procfs' at :1:63", "semantic error: procfs path cannot be relative (and contain '.' or '..'): identifier 'procfs' at :1:63"],
+  },
+  {
+    name: "absolute needs guru",
+    argv: ["-e", "probe kernel.statement(0x1000).absolute { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'kernel' at <input>:1:7", "semantic error: absolute statement probe in unprivileged script; need stap -g: keyword at :1:1"],
+  },
+  {
+    name: "absolute with guru",
+    argv: ["-g", "-e", "probe kernel.statement(0x1000).absolute { println(1) }"],
+    status: 0,
+    probes: ["kernel.statement(0x1000).absolute /* pc=+0x1000 */ /* <- kernel.statement(4096).absolute */"],
+    errors: [],
+  },
+  {
+    name: "double glob",
+    argv: ["-e", "probe x**y { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'x**y' at <input>:1:7", "semantic error: probe point mismatch: didn't find any wildcard matches (similar: vm, end, nfs, tcp, tty): identifier 'x**y' at :1:7"],
+  },
+  {
+    name: "netfilter and never",
+    argv: ["-e", "probe netfilter.pf(\"NFPROTO_IPV4\").hook(\"NF_INET_PRE_ROUTING\"), never { println(1) }"],
+    status: 0,
+    probes: ["netfilter.pf(\"NFPROTO_IPV4\").hook(\"NF_INET_PRE_ROUTING\") /* <- netfilter.pf(\"NFPROTO_IPV4\").hook(\"NF_INET_PRE_ROUTING\"),never */", "never /* <- netfilter.pf(\"NFPROTO_IPV4\").hook(\"NF_INET_PRE_ROUTING\"),never */"],
+    errors: [],
+  },
+  {
+    name: "kprobe module",
+    argv: ["-e", "probe kprobe.module(\"ext4\").function(\"foo\").return { println(1) }"],
+    status: 0,
+    probes: ["kprobe.module(\"ext4\").function(\"foo\").return /*  name = ext4:foo*/ /* <- kprobe.module(\"ext4\").function(\"foo\").return */"],
+    errors: [],
+  },
+  {
+    name: "profile tick",
+    argv: ["-e", "probe timer.profile.tick { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'timer' at <input>:1:7", "semantic error: profiling timer support (register_timer_hook) not found in kernel!"],
+  },
+  {
+    name: "optional error printed after a required one",
+    argv: ["-e", "probe kernel.function(\"a\")?, nosuch { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'nosuch' at <input>:1:30", "semantic error: probe point mismatch (similar: tcp, udp, module, nfs, nfsd): identifier 'nosuch' at :1:30", "semantic error: while resolving probe point: identifier 'kernel' at :1:7", "semantic error: missing x86_64 kernel/module debuginfo [man warning::debuginfo] under '/tmp/kb'"],
+  },
+  {
+    name: "epilogue and prologue bodies",
+    argv: ["-u", "-v", "-e", "probe p1 = begin { a = 1 } probe p1 { println(a) } probe p2 += end { b = 2 } probe p2 { println(b) }"],
+    status: 0,
+    probes: ["begin /* <- p1 = begin <- p1 */", "end /* <- p2 += end <- p2 */"],
+    errors: [],
+    stdout: "# probes\nbegin /* <- p1 = begin <- p1 */\n  # locals\n  a:long\n{ {\n{\n(a) = (1);\n};\n{\nprintln(a);\n};\n} }\nend /* <- p2 += end <- p2 */\n  # locals\n  b:long\n{ {\n{\nprintln(b);\n};\n{\n(b) = (2);\n};\n} }\n",
+  },
+  {
+    name: "combined body",
+    argv: ["-u", "-v", "-e", "probe p1 = begin { a = 1 }, { b = 2 } probe p1 { println(a+b) }"],
+    status: 0,
+    probes: ["begin /* <- p1 = begin <- p1 */"],
+    errors: [],
+    stdout: "# probes\nbegin /* <- p1 = begin <- p1 */\n  # locals\n  a:long\n  b:long\n{ {\n{\n(a) = (1);\n};\n{\nprintln((a) + (b));\n};\n{\n(b) = (2);\n};\n} }\n",
+  },];
+
+const RECORDED_KBUILD = '/tmp/kb';
+
+function summarize(stdout: string, stderr: string) {
+  return {
+    probes: stdout.split('\n').filter((l) => l.includes(' /* <- ')),
+    errors: stripTip(stderr)
+      .split('\n')
+      .filter((l) => l.startsWith('semantic error:') || l.startsWith('Number of similar error')),
+  };
+}
+
+let kbuild: FakeKbuild;
+before(() => {
+  kbuild = makeFakeKbuild();
+});
+after(() => kbuild.cleanup());
+
+const withKbuild = (lines: string[]) => lines.map((l) => l.split(RECORDED_KBUILD).join(kbuild.dir));
+
+describe('probe-point resolution matches stap', () => {
+  for (const c of CASES) {
+    test(c.name, () => {
+      const out = runStapLs(['-r', kbuild.dir, '-p2', ...c.argv]);
+      const got = summarize(out.stdout, out.stderr);
+      const want = { probes: c.known?.probes ?? c.probes, errors: c.known?.errors ?? c.errors };
+      assert.deepEqual(got.errors, withKbuild(want.errors), out.stderr);
+      assert.deepEqual(got.probes, want.probes, out.stdout);
+      assert.equal(out.status, c.status, out.stderr);
+      if (c.stdout !== undefined) assert.equal(out.stdout, c.known?.stdout ?? c.stdout);
+    });
+  }
+});
+
+describe('the recordings are what stap prints', () => {
+  const stap = findStap();
+  test('stap is installed', { skip: false }, () => {
+    if (!stap) console.log('stap not installed: the recorded expectations are used as they are');
+  });
+  if (!stap) return;
+  for (const c of CASES) {
+    test(c.name, async () => {
+      const r = await runStap(['-r', kbuild.dir, '-p2', ...c.argv]);
+      const got = summarize(r.stdout, r.stderr);
+      assert.deepEqual(got.errors, withKbuild(c.errors));
+      assert.deepEqual(got.probes, c.probes);
+      assert.equal(r.status, c.status);
+      if (c.stdout !== undefined) assert.equal(r.stdout, c.stdout);
+    });
+  }
+});
+
+/** stap's baseline run over the installed examples: {script, argv, status, stdout, stderr}. */
+const BASELINE = '/tmp/p2base/results.json';
+
+/**
+ * Examples whose first error differs today, and why (FIXME each): the value is stap-ls's first
+ * error line (or `exit 0` when it accepts).
+ */
+const EXAMPLE_KNOWN: Record<string, string> = {
+  // FIXME(pass 1): `-I DIR/` with a trailing slash: stap's duplicate check on the path tail then
+  // misses stapgames/tapset/input.stp, so it keeps both input.stp files; stap-ls drops one.
+  'stapgames/block.stp': "semantic error: while resolving probe point: identifier 'game' at /usr/share/systemtap/examples/stapgames/block.stp:36:7",
+  'stapgames/eater.stp': "semantic error: while resolving probe point: identifier 'game' at /usr/share/systemtap/examples/stapgames/eater.stp:58:7",
+};
+
+const firstError = (stderr: string) =>
+  stripTip(stderr)
+    .split('\n')
+    .find((l) => l.startsWith('semantic error') || l.startsWith('parse error')) ?? '';
+
+describe('installed examples fail on the same probe point as stap', () => {
+  if (!existsSync(BASELINE)) {
+    test('baseline', () => console.log(`${BASELINE} is missing: nothing to compare`));
+    return;
+  }
+  const runs = JSON.parse(readFileSync(BASELINE, 'utf8')) as { script: string; argv: string[]; status: number; stderr: string }[];
+  test(`${runs.length} examples`, () => {
+    const diffs: string[] = [];
+    for (const r of runs) {
+      const key = r.script.replace(/.*examples\//, '');
+      const argv = r.argv.map((a) => (a === RECORDED_KBUILD ? kbuild.dir : a));
+      const out = runStapLs(argv);
+      const mine = out.status === 0 ? 'exit 0' : firstError(out.stderr).split(kbuild.dir).join(RECORDED_KBUILD);
+      const theirs = r.status === 0 ? 'exit 0' : firstError(r.stderr);
+      const expected = EXAMPLE_KNOWN[key] ?? theirs;
+      // Only probe-point errors are this test's business; other passes have their own tests.
+      const probePoint = (s: string) => s.includes('while resolving probe point') || s.includes('no match');
+      if (mine !== expected && (probePoint(mine) || probePoint(expected))) diffs.push(`${key}\n  stap:    ${expected}\n  stap-ls: ${mine}`);
+    }
+    assert.deepEqual(diffs, []);
+  });
+});
