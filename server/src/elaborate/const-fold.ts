@@ -14,7 +14,8 @@
  *   answer is fixed;
  * - `.` of two string literals, and with `""`;
  * - `if`, `for` and `?:` with a literal condition; `foreach … limit` with a literal `<= 0`;
- * - `@defined` to 0 when `collapseDefines` (the last resort of the type pass).
+ * - `@defined(E)` to 1 when E is a literal as written, else 0 (always 0 when
+ *   `collapseDefines`, the last resort of the type pass).
  *
  * As in stap, a literal only counts as constant when it was *visited* as a literal in this
  * round (`last_number`): a literal the folder just created is seen as constant by its parent
@@ -99,12 +100,15 @@ export class ConstFolder {
         this.changed = true;
         return this.expression(cond.value !== 0n ? e.truevalue : e.falsevalue);
       }
-      case 'defined_op':
-        if (this.options.collapseDefines) {
-          this.changed = true;
-          return this.number(0n, e.tok);
-        }
-        break;
+      case 'defined_op': {
+        // An @defined still here was not settled by target-variable expansion ("untouched"):
+        // stap 4.8 folds it to 1 only when its operand is a literal as written (`@defined(1)`,
+        // not `@defined(1+2)` nor `@defined(x)`), and to 0 in the type pass's final collapse.
+        const k = e.operand.kind;
+        const value = !this.options.collapseDefines && (k === 'literal_number' || k === 'literal_string');
+        this.changed = true;
+        return this.number(value ? 1n : 0n, e.tok);
+      }
     }
     replaceChildren(e, (c) => this.node(c));
     return e;
