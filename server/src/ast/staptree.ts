@@ -339,13 +339,17 @@ export interface Block {
   statements: Statement[];
 }
 
-/** staptree.h `try_block`: `try { } catch [(var)] { }`. */
+/**
+ * staptree.h `try_block`: `try { } catch [(var)] { }`. The parser puts blocks here; pass 2's
+ * optimiser may collapse them to a single statement (stap's fields are `statement*`), and an
+ * emptied catch becomes a null statement, which stands for stap's absent (0) catch block.
+ */
 export interface TryBlock {
   kind: 'try_block';
   tok: Token;
-  tryBlock: Block;
+  tryBlock: Statement;
   catchErrorVar?: Symbol;
-  catchBlock: Block;
+  catchBlock: Statement;
 }
 
 /** staptree.h `embeddedcode`: `%{ … %}` at file level or as a function body. */

@@ -38,10 +38,9 @@ export class DeadStmtExprRemover {
         const t = this.statement(s.tryBlock);
         const c = this.statement(s.catchBlock);
         if (!t) return undefined;
-        // stap keeps the (possibly collapsed) blocks; our TryBlock holds blocks, so a collapsed
-        // statement is wrapped back into a block of one for printing as `try {\n{…}` does.
-        s.tryBlock = asBlock(t, s.tryBlock);
-        s.catchBlock = c ? asBlock(c, s.catchBlock) : { kind: 'block', tok: s.catchBlock.tok, statements: [] };
+        s.tryBlock = t;
+        // A null catch is allowed (stap keeps a 0 catch block); a null statement stands for it.
+        s.catchBlock = c ?? { kind: 'null_statement', tok: s.tok };
         return s;
       }
       case 'if_statement': {
@@ -105,10 +104,6 @@ export class DeadStmtExprRemover {
     b.statements = out;
     return b;
   }
-}
-
-function asBlock(s: Statement, like: Block): Block {
-  return s.kind === 'block' ? s : { kind: 'block', tok: like.tok, statements: [s] };
 }
 
 /** elaborate.cxx `semantic_pass_opt4`; returns whether anything changed. */

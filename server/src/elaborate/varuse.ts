@@ -7,6 +7,8 @@
  * - `x += E` (every other assignment operator), `x++`/`--x`, `delete x`: `x` is read and written;
  * - `a[i] = E`: the array `a` is written, `i` is read; a sorted `foreach` writes its array;
  * - any other use reads;
+ * - `%{ %}` reads and writes the globals its `/* pragma:read:g *\/`, `/* pragma:write:g *\/`
+ *   comments name (not a consuming read for the global display);
  * - `%{ %}` not tagged `/* pure *\/`, any print to the output stream, and an assignment to a
  *   still-unresolved `$var`, `@cast`, `@var` or autocast set `embeddedSeen`;
  * - a call is followed into every referent's body (once per visitor: the sets are unions, so
@@ -18,6 +20,7 @@
 import type { Expression, Statement, Symbol } from '../ast/staptree';
 import { childNodes, type Node } from '../ast/walk';
 import { SemanticError, type Annotated, type ElabFunction, type ElabVar } from './model';
+import type { EmbeddedAnnotations } from './symbols';
 
 /** staptree.cxx `embeddedcode::tagged_p` / `embedded_expr::tagged_p`: a plain substring test. */
 export function taggedP(code: string, tag: string): boolean {
@@ -156,9 +159,14 @@ export class VarUse {
         return;
       }
       case 'embeddedcode':
-      case 'embedded_expr':
+      case 'embedded_expr': {
+        // `/* pragma:read:g */` and `/* pragma:write:g */` (resolved by symbols.ts).
+        const pragmas = node as EmbeddedAnnotations;
+        for (const v of pragmas.pragmaReads ?? []) this.read.add(v);
+        for (const v of pragmas.pragmaWrites ?? []) this.written.add(v);
         if (!taggedP(node.code, '/* pure */')) this.embeddedSeen = true;
         return;
+      }
       case 'print_format':
         if (node.printToStream) this.embeddedSeen = true;
         for (const c of childNodes(node)) this.visitUsed(c);

@@ -36,8 +36,8 @@ export class VoidStatementReducer {
       case 'block':
         return this.block(s);
       case 'try_block':
-        s.tryBlock = this.block(s.tryBlock) ?? s.tryBlock;
-        s.catchBlock = this.block(s.catchBlock) ?? s.catchBlock;
+        s.tryBlock = this.statement(s.tryBlock) ?? s.tryBlock;
+        s.catchBlock = this.statement(s.catchBlock) ?? s.catchBlock;
         return s;
       case 'if_statement':
         s.thenblock = this.statement(s.thenblock) ?? s.thenblock;
