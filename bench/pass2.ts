@@ -1,6 +1,6 @@
 // Benchmark: `stap-ls -p2` against the real `stap -p2`, measured in the same run.
 //
-// 1. Cold CPU time (user+sys) and peak RSS from /usr/bin/time, median of RUNS fresh processes,
+// 1. Cold CPU time (user+sys) and peak RSS from /usr/bin/time, median of fresh processes,
 //    on every installed example stap accepts here (found by running stap once on each, with the
 //    differential test's command line) and on a script that pulls in many tapset functions.
 //    stap-ls is a bundle of the CURRENT sources (esbuild into a temp dir, so a stale dist/ is never
@@ -23,7 +23,9 @@ import { exampleFiles } from '../test/helpers/installed';
 import { pool } from '../test/helpers/pool';
 import { fmtMs, makeFakeKbuild, median, which, type BenchContext, type Row, type Section } from './util';
 
-const RUNS = Number(process.env.STAP_BENCH_RUNS ?? 3);
+/** Runs per measurement: the one script; each of the accepted examples (their sum averages the noise). */
+const RUNS = Number(process.env.STAP_BENCH_RUNS ?? 5);
+const EXAMPLE_RUNS = Number(process.env.STAP_BENCH_EXAMPLE_RUNS ?? 1);
 const WARM_RUNS = 10;
 const root = join(__dirname, '..');
 const GROUP_OURS = 'stap-ls -p2';
@@ -60,8 +62,8 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = proce
   return { cpuMs: (user + sys) * 1000, rssKb: rss, status: r.status };
 }
 
-function medianUsage(command: string, args: string[], env?: NodeJS.ProcessEnv): Usage {
-  const runs = Array.from({ length: RUNS }, () => measure(command, args, env));
+function medianUsage(runs_: number, command: string, args: string[], env?: NodeJS.ProcessEnv): Usage {
+  const runs = Array.from({ length: runs_ }, () => measure(command, args, env));
   return { cpuMs: median(runs.map((u) => u.cpuMs)), rssKb: median(runs.map((u) => u.rssKb)), status: runs[0].status };
 }
 
@@ -145,33 +147,36 @@ export async function benchPass2(_ctx: BenchContext): Promise<Section> {
     }
 
     // 1. Cold processes.
-    const cases: Array<{ label: string; argvs: string[][] }> = [];
-    if (accepted.length) cases.push({ label: `the ${accepted.length} examples stap accepts (sum of medians)`, argvs: accepted.map(argvOf) });
-    cases.push({ label: 'many-tapsets script (~40 tapset functions)', argvs: [['-r', kbuild.dir, '-p2', many]] });
-    for (const { label, argvs } of cases) {
+    const cases: Array<{ label: string; argvs: string[][]; runs: number }> = [];
+    if (accepted.length) {
+      const what = EXAMPLE_RUNS === 1 ? 'sum' : 'sum of medians';
+      cases.push({ label: `the ${accepted.length} examples stap accepts (${what})`, argvs: accepted.map(argvOf), runs: EXAMPLE_RUNS });
+    }
+    cases.push({ label: 'many-tapsets script (~40 tapset functions)', argvs: [['-r', kbuild.dir, '-p2', many]], runs: RUNS });
+    for (const { label, argvs, runs } of cases) {
       const sum = { ours: 0, bare: 0, stap: 0 };
       const peak = { ours: 0, bare: 0, stap: 0 };
       let sameStatus = 0;
       for (const argv of argvs) {
         measure(process.execPath, [cli, ...argv], cached); // fills the cache
-        const ours = medianUsage(process.execPath, [cli, ...argv], cached);
-        const bare = medianUsage(process.execPath, [cli, ...argv], uncached);
+        const ours = medianUsage(runs, process.execPath, [cli, ...argv], cached);
+        const bare = medianUsage(runs, process.execPath, [cli, ...argv], uncached);
         sum.ours += ours.cpuMs;
         sum.bare += bare.cpuMs;
         peak.ours = Math.max(peak.ours, ours.rssKb);
         peak.bare = Math.max(peak.bare, bare.rssKb);
         if (haveStap) {
-          const stap = medianUsage('stap', argv);
+          const stap = medianUsage(runs, 'stap', argv);
           sum.stap += stap.cpuMs;
           peak.stap = Math.max(peak.stap, stap.rssKb);
           if (stap.status === ours.status) sameStatus++;
         }
       }
       const mib = (kb: number) => `peak RSS ${(kb / 1024).toFixed(0)} MiB`;
-      rows.push({ id: `pass2.${label}.ours`, benchmark: GROUP_OURS, case: `${label}: CPU, library cache filled`, files: argvs.length, ms: sum.ours, runs: RUNS, note: mib(peak.ours) });
-      rows.push({ id: `pass2.${label}.bare`, benchmark: GROUP_OURS, case: `${label}: CPU, no library cache`, files: argvs.length, ms: sum.bare, runs: RUNS, note: mib(peak.bare) });
+      rows.push({ id: `pass2.${label}.ours`, benchmark: GROUP_OURS, case: `${label}: CPU, library cache filled`, files: argvs.length, ms: sum.ours, runs, note: mib(peak.ours) });
+      rows.push({ id: `pass2.${label}.bare`, benchmark: GROUP_OURS, case: `${label}: CPU, no library cache`, files: argvs.length, ms: sum.bare, runs, note: mib(peak.bare) });
       if (haveStap) {
-        rows.push({ id: `pass2.${label}.stap`, benchmark: GROUP_STAP, case: `${label}: CPU`, files: argvs.length, ms: sum.stap, runs: RUNS, note: mib(peak.stap) });
+        rows.push({ id: `pass2.${label}.stap`, benchmark: GROUP_STAP, case: `${label}: CPU`, files: argvs.length, ms: sum.stap, runs, note: mib(peak.stap) });
         notes.push(
           `${label}: stap-ls -p2 CPU / stap -p2 CPU = ${(sum.ours / sum.stap).toFixed(2)} with the library cache (target <= 0.50), ` +
             `${(sum.bare / sum.stap).toFixed(2)} without; peak RSS ratio ${(peak.ours / peak.stap).toFixed(2)} / ${(peak.bare / peak.stap).toFixed(2)}; ` +
@@ -223,7 +228,10 @@ export async function benchPass2(_ctx: BenchContext): Promise<Section> {
       else process.env.STAP_LS_CACHE = previousCache;
     }
     if (!haveStap) notes.push('stap is not installed: only stap-ls figures.');
-    notes.push(`cold figures: median of ${RUNS} processes each (STAP_BENCH_RUNS), stap-ls bundled from the current sources into a temp dir`);
+    notes.push(
+      `cold figures: median of ${RUNS} processes for the script (STAP_BENCH_RUNS), ${EXAMPLE_RUNS} per example (STAP_BENCH_EXAMPLE_RUNS); ` +
+        'stap-ls bundled from the current sources into a temp dir',
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
     kbuild.cleanup();
