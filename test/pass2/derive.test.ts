@@ -321,7 +321,15 @@ const CASES: Case[] = [
     probes: ["begin /* <- p1 = begin <- p1 */"],
     errors: [],
     stdout: "# probes\nbegin /* <- p1 = begin <- p1 */\n  # locals\n  a:long\n  b:long\n{ {\n{\n(a) = (1);\n};\n{\nprintln((a) + (b));\n};\n{\n(b) = (2);\n};\n} }\n",
-  },];
+  },  {
+    name: "@entry in a return probe: a .call companion probe and synthetic globals",
+    argv: ["-u", "-v", "-e", "probe kprobe.function(\"sys_open\").return { println(@entry(3)) if (1) println(@entry(4)) }"],
+    status: 0,
+    probes: ["kprobe.function(\"sys_open\").call /*  name = sys_open*/ /* <- kprobe.function(\"sys_open\").return */", "kprobe.function(\"sys_open\").return /*  name = sys_open*/ /* <- kprobe.function(\"sys_open\").return */"],
+    errors: [],
+    stdout: "# globals\n__global_entry_tvar_entry_0:long [long, long]\n__global_entry_tvar_entry_0_ctr:long [long]\n__global_entry_tvar_entry_1:long [long, long]\n__global_entry_tvar_entry_1_ctr:long [long]\n# functions\ntid:long ()\n{ {\nreturn %{ /* pure */ /* unprivileged */ /* stable */ current->pid %};\n} }\n# probes\nkprobe.function(\"sys_open\").call /*  name = sys_open*/ /* <- kprobe.function(\"sys_open\").return */\n  # locals\n  _entry_tvar_tid:long\n{ {\n{\n{\n{\n};\n(_entry_tvar_tid) = (__global_tid__overload_0());\n};\n(__global_entry_tvar_entry_0[_entry_tvar_tid, ++(__global_entry_tvar_entry_0_ctr[_entry_tvar_tid])]) = (3);\n};\n(__global_entry_tvar_entry_1[_entry_tvar_tid, ++(__global_entry_tvar_entry_1_ctr[_entry_tvar_tid])]) = (4);\n} }\nkprobe.function(\"sys_open\").return /*  name = sys_open*/ /* <- kprobe.function(\"sys_open\").return */\n  # locals\n  _entry_tvar_tid:long\n  __global_entry_tvar_entry_0_tmp:long\n  __global_entry_tvar_entry_1_tmp:long\n{ {\n{\n(_entry_tvar_tid) = (__global_tid__overload_0());\n(__global_entry_tvar_entry_0_tmp) = (__global_entry_tvar_entry_0[_entry_tvar_tid, __global_entry_tvar_entry_0_ctr[_entry_tvar_tid]]);\ndelete __global_entry_tvar_entry_0[_entry_tvar_tid, (__global_entry_tvar_entry_0_ctr[_entry_tvar_tid])--];\nif (!(__global_entry_tvar_entry_0_ctr[_entry_tvar_tid])) delete __global_entry_tvar_entry_0_ctr[_entry_tvar_tid]\n;\n(__global_entry_tvar_entry_1_tmp) = (__global_entry_tvar_entry_1[_entry_tvar_tid, __global_entry_tvar_entry_1_ctr[_entry_tvar_tid]]);\ndelete __global_entry_tvar_entry_1[_entry_tvar_tid, (__global_entry_tvar_entry_1_ctr[_entry_tvar_tid])--];\nif (!(__global_entry_tvar_entry_1_ctr[_entry_tvar_tid])) delete __global_entry_tvar_entry_1_ctr[_entry_tvar_tid]\n;\n};\n{\nprintln(__global_entry_tvar_entry_0_tmp);\nprintln(__global_entry_tvar_entry_1_tmp);\n};\n} }\n",
+  },
+];
 
 const RECORDED_KBUILD = '/tmp/kb';
 

@@ -22,6 +22,7 @@ import type { Token } from '../passes/parse/token';
 import { fnmatch, hasWildcard } from '../util/fnmatch';
 import { expandAlias, RecursiveExpansionError } from './builders-alias';
 import { buildFamily } from './builders';
+import { expandEntryOps } from './builders-entry';
 import { componentKey, keyString, patternRoot, sortedChildren, type Builder, type MatchNode } from './match-tree';
 import {
   ITERATION_LIMIT,
@@ -266,17 +267,25 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
   const outcome = buildFamily({ e: p.e, loc, pattern: b.pattern, useTok: p.tok, privileged: p.privileged });
   if (outcome.kind === 'none') return;
   for (const d of outcome.probes) {
-    results.push({
+    const derived = (location: ProbePoint, body: Statement): DerivedProbe => ({
       kind: 'derived_probe',
       tok: p.outer.probe.tok,
-      location: d.location,
+      location,
       origin: p.origin,
-      body: deepCopy(p.body),
+      body,
       locals: [],
-      condition: d.location.condition,
+      condition: location.condition,
       file: p.outer.file,
       family: outcome.family,
       sigSuffix: d.sigSuffix,
     });
+    const body = deepCopy(p.body);
+    // A return probe's @entry values come from a companion .call probe, derived first.
+    const entry = ENTRY_FAMILIES.has(outcome.family) ? expandEntryOps(p.e, d.location, body) : undefined;
+    if (entry) results.push(derived(entry.call.location, entry.call.body));
+    results.push(derived(d.location, entry?.body ?? body));
   }
 }
+
+/** Families whose `.return` probes rewrite `@entry` (kprobes, and DWARF under --assume-debuginfo). */
+const ENTRY_FAMILIES = new Set(['kprobe', 'dwarf', 'uprobe']);
