@@ -606,6 +606,7 @@ export function runCli<F, M>(
   }
 
   const kernelSymbols = readKernelSymbols(session, resolved.buildTree, io.files, reporter);
+  if (!kernelSymbols) return { stdout: banner, stderr: reporter.text, status: 1 };
 
   let script: UserScript;
   if (o.scriptText !== undefined) script = { kind: 'text', text: o.scriptText };
@@ -652,26 +653,52 @@ export function runCli<F, M>(
 }
 
 /**
- * The kernel's function symbols (session.cxx: the System.map read at start-up): from
- * `BUILD/System.map`, else `/boot/System.map-RELEASE`. At `-vv` each unreadable candidate is
- * named; when neither is there, stap warns that the table is missing (and `-W` fails the run).
+ * What stap reads of the kernel build tree at start-up, before pass 1 (session.cxx
+ * `parse_kernel_config`, `parse_kernel_exports`, `read_kernel_function_symbols`): at `-vvv` it
+ * names `.config`, `Module.symvers` and `System.map` with their counts. The function symbols
+ * (`t`/`T` lines) come from `BUILD/System.map`, else `/boot/System.map-RELEASE`; at `-vv` each
+ * unreadable candidate is named, and when neither is there stap warns that the table is missing
+ * (under `-W` that warning fails pass 1).
  */
-function readKernelSymbols(session: Session, buildTree: string, files: Pass1Io, reporter: Reporter): Set<string> {
+function readKernelSymbols(session: Session, buildTree: string, files: Pass1Io, reporter: Reporter): Set<string> | undefined {
   const symbols = new Set<string>();
   if (session.target.runtime !== 'kernel') return symbols;
+  const verbose = session.verbose;
+  if (verbose > 2) {
+    const n = session.target.kernelConfig.size;
+    reporter.write(`Parsed kernel "${buildTree}/.config", containing ${n} tuple${n === 1 ? '' : 's'}\n`);
+  }
+  const symversPath = `${buildTree}/Module.symvers`;
+  const symvers = files.readFile(symversPath);
+  if (symvers instanceof Error) {
+    // Fatal before pass 1 (session.cxx `parse_kernel_exports`).
+    reporter.write(`Checking "${symversPath}" failed with error: ${symvers.message}\nEnsure kernel development headers & makefiles are installed\n`);
+    return undefined;
+  }
+  if (verbose > 2) {
+    {
+      const exports = symvers.split('\n').filter((l) => l.split('\t')[2] === 'vmlinux').length;
+      reporter.write(
+        `Parsed kernel "${buildTree}/Module.symvers", containing ${exports === 1 ? 'one vmlinux export' : `${exports} vmlinux exports`}\n`,
+      );
+    }
+  }
   for (const path of [`${buildTree}/System.map`, `/boot/System.map-${session.target.kernelRelease}`]) {
     const text = files.readFile(path);
     if (text instanceof Error) {
-      if (session.verbose >= 2) reporter.write(`Kernel symbol table ${path} unavailable, (${text.message})\n`);
+      if (verbose >= 2) reporter.write(`Kernel symbol table ${path} unavailable, (${text.message})\n`);
       continue;
     }
     for (const line of text.split('\n')) {
       const [, type, name] = line.trim().split(/\s+/);
-      if (name && /^[TtWw]$/.test(type)) symbols.add(name);
+      if (name && (type === 'T' || type === 't')) symbols.add(name);
     }
+    if (verbose > 2) reporter.write(`Parsed kernel "${path}", containing ${symbols.size} symbol${symbols.size === 1 ? '' : 's'}\n`);
     return symbols;
   }
   reporter.warning({ message: 'Kernel function symbol table missing [man warning::symbols]' });
+  // stap then names the last candidate as parsed, empty.
+  if (verbose > 2) reporter.write(`Parsed kernel "/boot/System.map-${session.target.kernelRelease}", containing 0 symbols\n`);
   return symbols;
 }
 

@@ -188,6 +188,22 @@ semantic error: type was first inferred here (string): identifier 'g' at :2:22
     assert.equal(r.warningCount, 2);
   });
 
+  test('trace lines print at their verbosity, in order with the diagnostics', () => {
+    const diagnostics: Pass2Diagnostic[] = [
+      { kind: 'verbose', level: 2, text: 'derive-probes (location #0): begin of keyword at g.stp:2:1\n' },
+      { kind: 'error', error: new SemanticError('no probes found') },
+      { kind: 'verbose', level: 3, text: "Eliding side-effect-free singleton block operator '{' at <input>:1:13\n" },
+    ];
+    const at = (verbose: number) => {
+      const r = new Reporter({ verbose, suppressWarnings: false });
+      printPass2Diagnostics(diagnostics, r, verbose);
+      return r.text;
+    };
+    assert.equal(at(1), 'semantic error: no probes found\n\n');
+    assert.equal(at(2), 'derive-probes (location #0): begin of keyword at g.stp:2:1\nsemantic error: no probes found\n\n');
+    assert.equal(at(3).split('\n').length, 5);
+  });
+
   test('unused command line options: each argument no user file read, silenced by -w', () => {
     const r = new Reporter({ verbose: 0, suppressWarnings: false });
     printUnusedArguments(3, new Set([1]), r);

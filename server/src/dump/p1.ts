@@ -112,9 +112,10 @@ export function printStatement(s: Statement): string {
       return printBlock(s);
     case 'try_block':
       return (
-        `try {\n${printBlock(s.tryBlock)}\n} catch ` +
+        // Any statement: pass 2's optimiser collapses a one-statement block (try_block::print).
+        `try {\n${printStatement(s.tryBlock)}\n} catch ` +
         (s.catchErrorVar ? `(${s.catchErrorVar.name}) ` : '') +
-        `{\n${printBlock(s.catchBlock)}\n}\n`
+        `{\n${printStatement(s.catchBlock)}\n}\n`
       );
     case 'embeddedcode':
       return `%{${s.code}%}`;

@@ -154,7 +154,11 @@ export interface SemanticWarning {
 }
 
 /** What the passes emit, in order; the driver prints it through the Reporter. */
-export type Pass2Diagnostic = { kind: 'error'; error: SemanticError } | { kind: 'warning'; warning: SemanticWarning };
+export type Pass2Diagnostic =
+  | { kind: 'error'; error: SemanticError }
+  | { kind: 'warning'; warning: SemanticWarning }
+  /** A `-vv`/`-vvv` trace line stap prints to stderr at pass-2 verbosity ≥ `level` (text ends in a newline). */
+  | { kind: 'verbose'; level: number; text: string };
 
 /** stap's `systemtap_session` as pass 2 uses it. */
 export interface Elaboration {
@@ -205,6 +209,15 @@ export function reportError(e: Elaboration, error: SemanticError): void {
 /** Records a warning (stap `print_warning`); `-w` and de-duplication are the Reporter's job. */
 export function reportWarning(e: Elaboration, message: string, tok?: Token): void {
   e.diagnostics.push({ kind: 'warning', warning: { message, tok } });
+}
+
+/**
+ * Records a trace line that stap prints at pass-2 verbosity ≥ `level` (`if (s.verbose > N) clog
+ * << …`), e.g. `derive-probes (location #0): begin of keyword at a.stp:5:1` at level 2, in order
+ * with the errors and warnings. `text` is one line without its newline.
+ */
+export function reportVerbose(e: Elaboration, level: number, text: string): void {
+  e.diagnostics.push({ kind: 'verbose', level, text: `${text}\n` });
 }
 
 /** The number of errors so far (stap `num_errors`). */
