@@ -111,6 +111,9 @@ function ov2(x) { return 3 }
 function ov2(x) { return 4 }
 probe begin { println(ov(1), ov2(1)) }
 `,
+  'for-init-incr-untouched': `probe begin { for (i + 1; i < 3; -i) println(i); for (i || 2; i < 3; i ? 1 : 2) println(i); for (p(i); i<3; p(i)) println(i) }
+function p(x) { return x }
+`,
   'unused-global-after-folding': `global g, h
 probe begin { if (0) g = 1; println(2); if (0) println(h) }
 `,

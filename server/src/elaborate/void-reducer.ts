@@ -11,8 +11,8 @@
  * - `@defined(…);`, `@entry(…);`, `@perf(…);` disappear.
  * Each new statement is reduced again. Everything else (assignments, `++`, array accesses,
  * `in`, stat and hist ops, calls with side effects, prints) stays. Only the expression of an
- * expression statement (and of a `for` init/incr) is in void position: conditions, return
- * values and arguments are not touched.
+ * expression statement is in void position: conditions, return
+ * values, arguments and even a `for` loop's init and increment are not touched.
  */
 import type { Block, Expression, Statement, TargetComponent } from '../ast/staptree';
 import { sortedFunctions, type Annotated, type Elaboration, type ElabVar } from './model';
@@ -44,8 +44,7 @@ export class VoidStatementReducer {
         if (s.elseblock) s.elseblock = this.statement(s.elseblock);
         return s;
       case 'for_loop':
-        if (s.init) s.init = this.statement(s.init) as typeof s.init;
-        if (s.incr) s.incr = this.statement(s.incr) as typeof s.incr;
+        // The init and increment stay as they are (stap -u prints `for ((i) + (1); …; -(i))`).
         s.block = this.statement(s.block) ?? s.block;
         return s;
       case 'foreach_loop':
