@@ -139,8 +139,11 @@ function buildProcfs(r: FamilyRequest): FamilyOutcome {
     if (path === '' || path.endsWith('/')) {
       throw new SemanticError("procfs path cannot end with a '/'", tok, undefined, 'tapset-procfs.cxx:738');
     }
-    if (path.split('/').some((part) => part === '.' || part === '..')) {
-      throw new SemanticError("procfs path cannot be relative (and contain '.' or '..')", tok, undefined, 'tapset-procfs.cxx:741');
+    for (const part of path.split('/')) {
+      if (part === '') throw new SemanticError('procfs path component cannot be empty', tok, undefined, 'tapset-procfs.cxx:735');
+      if (part === '.' || part === '..') {
+        throw new SemanticError("procfs path cannot be relative (and contain '.' or '..')", tok, undefined, 'tapset-procfs.cxx:741');
+      }
     }
   }
   return one('procfs', r.loc);

@@ -23,6 +23,7 @@ import { fnmatch, hasWildcard } from '../util/fnmatch';
 import { expandAlias, RecursiveExpansionError } from './builders-alias';
 import { buildFamily } from './builders';
 import { expandEntryOps } from './builders-entry';
+import { expandProcfsValue } from './builders-procfs';
 import { componentKey, keyString, patternRoot, sortedChildren, type Builder, type MatchNode } from './match-tree';
 import {
   ITERATION_LIMIT,
@@ -280,6 +281,7 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
       sigSuffix: d.sigSuffix,
     });
     const body = deepCopy(p.body);
+    if (outcome.family === 'procfs') expandProcfsValue(p.e, body, d.location.components.some((c) => c.functor === 'read'));
     // A return probe's @entry values come from a companion .call probe, derived first.
     const entry = ENTRY_FAMILIES.has(outcome.family) ? expandEntryOps(p.e, d.location, body) : undefined;
     if (entry) results.push(derived(entry.call.location, entry.call.body));

@@ -11,7 +11,7 @@
  */
 import type { Literal, ProbeAlias, ProbePointComponent, StapFile } from '../ast/staptree';
 import { parsePattern, BUILTIN_PROBE_PATTERNS } from '../probes/builtin-families';
-import { compareStrings, type Elaboration } from './model';
+import { compareStrings, reportError, SemanticError, type Elaboration } from './model';
 
 /** elaborate.h `match_key`: a component name and the shape of its argument. */
 export interface MatchKey {
@@ -82,9 +82,23 @@ export function bindPath(root: MatchNode, keys: readonly MatchKey[], builder: Bu
   node.ends.push(builder);
 }
 
-/** Binds every name of an alias (`probe a = b = …`); alias names never take arguments. */
-function bindAlias(root: MatchNode, alias: ProbeAlias, file: StapFile): void {
+/**
+ * Binds every name of an alias (`probe a = b = …`). An alias name cannot take arguments:
+ * that name is skipped with `while registering probe alias` (session.cxx
+ * `register_library_aliases`).
+ */
+function bindAlias(e: Elaboration, root: MatchNode, alias: ProbeAlias, file: StapFile): void {
   for (const name of alias.aliasNames) {
+    const bad = name.components.find((c: ProbePointComponent) => c.arg);
+    if (bad) {
+      reportError(
+        e,
+        new SemanticError('while registering probe alias', alias.tok, undefined, 'register_library_aliases').chained(
+          new SemanticError(`alias component ${bad.functor} contains illegal parameter`, undefined, undefined, 'register_library_aliases:parameter'),
+        ),
+      );
+      continue;
+    }
     bindPath(root, name.components.map((c: ProbePointComponent) => componentKey(c)), { kind: 'alias', alias, file });
   }
 }
@@ -96,8 +110,8 @@ export function patternRoot(e: Elaboration): MatchNode {
   let root = trees.get(e);
   if (!root) {
     root = newNode();
-    for (const f of e.libraryFiles) for (const a of f.aliases) bindAlias(root, a, f);
-    for (const f of e.userFiles) for (const a of f.aliases) bindAlias(root, a, f);
+    for (const f of e.libraryFiles) for (const a of f.aliases) bindAlias(e, root, a, f);
+    for (const f of e.userFiles) for (const a of f.aliases) bindAlias(e, root, a, f);
     for (const pattern of BUILTIN_PROBE_PATTERNS) {
       bindPath(
         root,
