@@ -14,9 +14,11 @@
  * What it leaves behind (the conventions of the other steps): every `symbol` has a `referent`,
  * a global's `name` is rewritten to the mangled name (except under `delete`, as stap); every
  * `functioncall` has its `referents` by priority and `function` rewritten to the first one's
- * mangled name; new locals are appended to the probe's or function's `locals`. Errors: an error
- * ends the resolution of that probe body (or function body), as stap catches per probe and per
- * function; `--keep-going` catches per statement instead, to report every error.
+ * mangled name; new locals are appended to the probe's or function's `locals`.
+ *
+ * Errors are caught (and recorded) per statement of a block, as in stap: an error ends the
+ * statement it is in, and resolution goes on with the next one; an error in a probe condition
+ * ends that condition. `--keep-going` needs nothing more here.
  */
 import type {
   ArrayIndex,
@@ -151,11 +153,9 @@ export class SymbolResolver {
     }
   }
 
+  /** stap catches per statement of a block: an error ends that statement only. */
   private block(b: Block): void {
-    for (const s of b.statements) {
-      if (this.e.options.keepGoing) this.guarded(() => this.statement(s));
-      else this.statement(s);
-    }
+    for (const s of b.statements) this.guarded(() => this.statement(s));
   }
 
   private foreachLoop(s: ForeachLoop): void {
