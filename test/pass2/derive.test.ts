@@ -389,6 +389,23 @@ const CASES: Case[] = [
     probes: ["procfs(\"__stdin\").write /* <- input.char = procfs(\"__stdin\").write <- input.char */"],
     errors: [],
   },
+  {
+    name: "netfilter context variables become __nf_ locals",
+    argv: ["-v", "-g", "-e", "probe netfilter.hook(\"NF_INET_PRE_ROUTING\").pf(\"NFPROTO_IPV4\") { println($hooknum, $skb, $in, $out,  $okfn); $verdict = 1; println($verdict) }"],
+    status: 0,
+    probes: ["netfilter.hook(\"NF_INET_PRE_ROUTING\").pf(\"NFPROTO_IPV4\") /* <- netfilter.hook(\"NF_INET_PRE_ROUTING\").pf(\"NFPROTO_IPV4\") */"],
+    errors: [],
+    stdout: "# probes\nnetfilter.hook(\"NF_INET_PRE_ROUTING\").pf(\"NFPROTO_IPV4\") /* <- netfilter.hook(\"NF_INET_PRE_ROUTING\").pf(\"NFPROTO_IPV4\") */\n  # locals\n  __nf_hooknum:long\n  __nf_in:long\n  __nf_okfn:long\n  __nf_out:long\n  __nf_skb:long\n  __nf_verdict:long\n{ {\nprintln(__nf_hooknum, __nf_skb, __nf_in, __nf_out, __nf_okfn);\n(__nf_verdict) = (1);\nprintln(__nf_verdict);\n} }\n",
+  },
+  {
+    name: "netfilter verdict needs guru",
+    argv: ["-e", "probe netfilter.hook(\"NF_INET_PRE_ROUTING\").pf(\"NFPROTO_IPV4\") { println($verdict) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: write to netfilter verdict requires guru mode; need stap -g: identifier '$verdict' at <input>:1:74", "semantic error: unresolved type : identifier '$verdict' at :1:74", "Number of similar error messages suppressed: 1."],
+    // FIXME: stap keeps the error on the target symbol and reports it again in the type pass.
+    known: { errors: ["semantic error: write to netfilter verdict requires guru mode; need stap -g: identifier '$verdict' at <input>:1:74"] },
+  },
 ];
 
 const RECORDED_KBUILD = '/tmp/kb';

@@ -23,6 +23,7 @@ import { fnmatch, hasWildcard } from '../util/fnmatch';
 import { expandAlias, RecursiveExpansionError } from './builders-alias';
 import { buildFamily } from './builders';
 import { expandEntryOps } from './builders-entry';
+import { expandNetfilterVars } from './builders-netfilter';
 import { expandProcfsValue } from './builders-procfs';
 import { componentKey, keyString, patternRoot, sortedChildren, type Builder, type MatchNode } from './match-tree';
 import {
@@ -31,6 +32,7 @@ import {
   SemanticError,
   type DerivedProbe,
   type Elaboration,
+  type ElabVar,
   type ProbeOrigin,
 } from './model';
 import { levenshteinSuggest } from './levenshtein';
@@ -268,13 +270,14 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
   const outcome = buildFamily({ e: p.e, loc, pattern: b.pattern, useTok: p.tok, privileged: p.privileged });
   if (outcome.kind === 'none') return;
   for (const d of outcome.probes) {
+    let locals: ElabVar[] = [];
     const derived = (location: ProbePoint, body: Statement): DerivedProbe => ({
       kind: 'derived_probe',
       tok: p.outer.probe.tok,
       location,
       origin: p.origin,
       body,
-      locals: [],
+      locals: [...locals],
       condition: location.condition,
       file: p.outer.file,
       family: outcome.family,
@@ -282,6 +285,7 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
     });
     const body = deepCopy(p.body);
     if (outcome.family === 'procfs') expandProcfsValue(p.e, body, d.location.components.some((c) => c.functor === 'read'));
+    if (outcome.family === 'netfilter') locals = expandNetfilterVars(p.e, body, p.privileged);
     // A return probe's @entry values come from a companion .call probe, derived first.
     const entry = ENTRY_FAMILIES.has(outcome.family) ? expandEntryOps(p.e, d.location, body) : undefined;
     if (entry) results.push(derived(entry.call.location, entry.call.body));
