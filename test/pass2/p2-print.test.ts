@@ -201,6 +201,12 @@ const SCRIPTS: Record<string, string> = {
   'tapset-function': 'probe begin { println(execname(), pid()) }',
   'empty-probes': 'probe begin { println(1) }\nprobe end { }',
   foreach: 'global a\nprobe begin { a[1] = 2; foreach (k in a) println(k) }',
+  'try-catch': 'probe begin { try { error("x") } catch { } try { println(2) } catch (e) { println(e) } println(1) }',
+  statements:
+    'global a, s\nprobe begin {\n  a[1,"x"] = 2; s <<< 3\n  printf("%d %s\\n", a[1,"x"], "q\\"t")\n' +
+    '  foreach ([i, j] in a- limit 5) { println(i, j) }\n  foreach (v = [i, j] in a[*, "x"]) { printd(",", v, i) }\n' +
+    '  if ("abc" =~ "a.c") println(matched(0))\n  print(@hist_log(s))\n  delete a[1, "x"]\n' +
+    '  x = a[1,"x"] > 1 ? "y" : "n"\n  println(x, sprintf("%5s", x), @max(s))\n  while (x != "") { x = substr(x, 1, 10) }\n  exit()\n}',
 };
 const MODES: Record<string, string[]> = { '': [], '-v': ['-v'], '-u -v': ['-u', '-v'] };
 

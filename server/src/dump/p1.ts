@@ -112,10 +112,11 @@ export function printStatement(s: Statement): string {
       return printBlock(s);
     case 'try_block':
       return (
-        // Any statement: pass 2's optimiser collapses a one-statement block (try_block::print).
+        // Any statement: pass 2's optimiser collapses a one-statement block, and an emptied catch
+        // (stap's null catch_block, printed as nothing) is a null statement (try_block::print).
         `try {\n${printStatement(s.tryBlock)}\n} catch ` +
         (s.catchErrorVar ? `(${s.catchErrorVar.name}) ` : '') +
-        `{\n${printStatement(s.catchBlock)}\n}\n`
+        `{\n${s.catchBlock.kind === 'null_statement' ? '' : `${printStatement(s.catchBlock)}\n`}}\n`
       );
     case 'embeddedcode':
       return `%{${s.code}%}`;
