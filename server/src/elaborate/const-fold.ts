@@ -17,10 +17,12 @@
  * - `@defined(E)` to 1 when E is a literal as written, else 0 (always 0 when
  *   `collapseDefines`, the last resort of the type pass).
  *
- * As in stap, a literal only counts as constant when it was *visited* as a literal in this
- * round (`last_number`): a literal the folder just created is seen as constant by its parent
- * only in the next round. This decides how many rounds the optimiser runs, and so which
- * warnings are printed (only the first round's are).
+ * One deliberate difference: in stap a literal counts as constant only when it was *visited* as
+ * a literal (`last_number`), so a literal the folder just made is seen by its parent only in
+ * the next optimiser round, and `1+2+…+5000` takes 5000 rounds of the whole optimiser. Here a
+ * folded literal is constant at once. The result is the same tree; what differs is the number
+ * of rounds, which only shows with `-vvv` (warnings are printed in the first round only, and
+ * that round's passes all run before its folding).
  */
 import type {
   Comparison,
@@ -52,8 +54,6 @@ export interface ConstFoldOptions {
 /** One const_folder run over a body; `changed` is stap's `relaxed_p = false`. */
 export class ConstFolder {
   changed = false;
-  private lastNumber: LiteralNumber | undefined;
-  private lastString: LiteralString | undefined;
 
   constructor(private readonly options: ConstFoldOptions = {}) {}
 
@@ -73,10 +73,7 @@ export class ConstFolder {
   expression(e: Expression): Expression {
     switch (e.kind) {
       case 'literal_number':
-        this.lastNumber = e;
-        return e;
       case 'literal_string':
-        this.lastString = e;
         return e;
       case 'binary_expression':
         return this.binary(e);
@@ -121,17 +118,17 @@ export class ConstFolder {
   /** The replaced expression of the last getNumber/getString call. */
   private lastResult!: Expression;
 
-  /** stap `get_number`: replaces `e` and returns it if it is the literal just visited. */
+  /** stap `get_number`: replaces `e` and returns it if it is a number literal. */
   private getNumber(e: Expression): LiteralNumber | undefined {
     const r = this.expression(e);
     this.lastResult = r;
-    return r === this.lastNumber ? (r as LiteralNumber) : undefined;
+    return r.kind === 'literal_number' ? r : undefined;
   }
 
   private getString(e: Expression): LiteralString | undefined {
     const r = this.expression(e);
     this.lastResult = r;
-    return r === this.lastString ? (r as LiteralString) : undefined;
+    return r.kind === 'literal_string' ? r : undefined;
   }
 
   private number(value: bigint, tok: LiteralNumber['tok']): LiteralNumber {
@@ -303,8 +300,8 @@ export class ConstFolder {
   private getLiteral(e: Expression): { num?: LiteralNumber; str?: LiteralString; result: Expression } {
     const r = this.expression(e);
     return {
-      num: r === this.lastNumber ? (r as LiteralNumber) : undefined,
-      str: r === this.lastString ? (r as LiteralString) : undefined,
+      num: r.kind === 'literal_number' ? r : undefined,
+      str: r.kind === 'literal_string' ? r : undefined,
       result: r,
     };
   }
