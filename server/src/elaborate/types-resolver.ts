@@ -167,9 +167,20 @@ export class TypeResolver {
   // -------------------------------------------------------------------------------------------
   // Bookkeeping (typeresolution_info::resolved, unresolved, invalid, mismatch)
 
+  /**
+   * A parameter used inside its own function counts as index N of the function's signature, so
+   * that its mismatches point at where a call first fixed it ("type of index 0 was first
+   * inferred here"), as stap 4.8 prints.
+   */
+  private paramIndex(decl: Decl, index: number): number {
+    if (index >= 0 || decl.kind !== 'vardecl' || !this.currentFunction) return index;
+    return this.currentFunction.formalArgs.indexOf(decl);
+  }
+
   resolved(tok: Token, _t: ExpType, decl?: Decl, index = -1): void {
     this.numNewlyResolved++;
     if (!decl) return;
+    index = this.paramIndex(decl, index);
     const existing = this.resolvedTypes.find((r) => r.decl === decl && r.index === index);
     if (existing) existing.tok = tok;
     else this.resolvedTypes.push({ tok, decl, index });
@@ -216,6 +227,7 @@ export class TypeResolver {
     this.numStillUnresolved++;
     this.numMismatches++;
     if (this.assertResolvability && this.mismatchComplexity <= 3) {
+      index = this.paramIndex(decl, index);
       const first = this.resolvedTypes.find((r) => r.decl === decl && r.index === index);
       if (!first) {
         // A declared type (`f:long`, `a:long`, `global x = 1`): nowhere to point at.
