@@ -18,6 +18,7 @@
 import type { Literal, ProbePoint, ProbePointComponent } from '../ast/staptree';
 import type { Token } from '../passes/parse/token';
 import { fnmatch, hasWildcard } from '../util/fnmatch';
+import { levenshteinSuggest } from './levenshtein';
 import { SemanticError, type Elaboration } from './model';
 
 /** What a family builder decided for one fully matched probe point. */
@@ -167,8 +168,8 @@ function buildKprobe(r: FamilyRequest): FamilyOutcome {
   const symbols = [...e.options.kernelSymbols];
   const matched = hasWildcard(fn) ? symbols.filter((s) => fnmatch(fn, s)).sort() : symbols.includes(fn) ? [fn] : [];
   if (matched.length === 0) {
-    if (e.options.assumeDebuginfo) return one('kprobe', loc, ` /*  name = ${fn}*/`);
-    const similar = [...symbols].sort().slice(0, 5).join(', ');
+    if (e.options.assumeDebuginfo) return foreignArch(e, loc) ? { kind: 'none' } : one('kprobe', loc, ` /*  name = ${fn}*/`);
+    const similar = levenshteinSuggest(fn, symbols, 5);
     throw new SemanticError(`no match${similar ? ` (similar functions: ${similar})` : ''}`, undefined, undefined, 'tapsets.cxx:10646');
   }
   return {
