@@ -130,3 +130,25 @@ export function expandProcfsValue(e: Elaboration, body: Statement, isRead: boole
   };
   visit({ body }, 'body');
 }
+
+/**
+ * tapset-procfs.cxx `procfs_derived_probe_group::enroll`: one read probe per procfs file
+ * (`procfs.read` is the file `command`). stap enrolls the probes at the end of pass 2, after the
+ * other steps and whatever they reported, and stops at the first clash.
+ */
+export function checkProcfsPaths(e: Elaboration): void {
+  const readers = new Set<string>();
+  for (const dp of e.probes) {
+    if (dp.family !== 'procfs' || !dp.location.components.some((c) => c.functor === 'read')) continue;
+    const arg = dp.location.components[0].arg;
+    const path = arg?.kind === 'literal_string' ? arg.value : 'command';
+    if (readers.has(path)) {
+      reportError(
+        e,
+        new SemanticError(`only one read procfs probe can exist for procfs path "${path}"`, undefined, undefined, 'procfs_derived_probe_group::enroll'),
+      );
+      return;
+    }
+    readers.add(path);
+  }
+}

@@ -14,6 +14,7 @@
  */
 import type { StapFile } from '../ast/staptree';
 import { addGlobalVarDisplay } from '../elaborate/global-display';
+import { checkProcfsPaths } from '../elaborate/builders-procfs';
 import { semanticPassConditions } from '../elaborate/conditions';
 import { buildFunctionTable } from '../elaborate/functions';
 import {
@@ -87,6 +88,8 @@ export function runPass2(
       else throw err;
     }
   }
+  // Probe groups enroll their probes after the steps, errors or not (B: one read probe per procfs file).
+  checkProcfsPaths(e);
   if (errorCount(e) === 0 && e.probes.length === 0) reportError(e, new SemanticError('no probes found'));
   return { ok: errorCount(e) === 0, elaboration: e };
 }
