@@ -52,6 +52,9 @@ probe begin { x = 1; on = 1 }
   'display-used-or-not': `global g1, g2, a1, a2, a3, s1, g3, g4
 probe begin { g1++; g2 += 1; a1[1] = 1; foreach (k in a1) println(k); a2[1] = 2; if ([1] in a2) println(1); a3[2] = 3; foreach (k in a3) { x = k; println(x) }; s1 <<< 1; y = @count(s1); println(y); g3 = 1; g3 = g3 + 1; g4 = 1; delete g4 }
 `,
+  'display-read-modify-write': `global g1, g2, g3, h, a, s
+probe begin { x = g1++; println(x); g2++; h = 1; g3 += h; a[1]++; s <<< 1; @count(s) }
+`,
   'void-statements': `global g, a, b
 function f(x) { g = x; return 1 }
 function p(x) { return x + 1 }
@@ -94,6 +97,20 @@ probe begin { println(1) }
 `,
   'early-type-mismatch': `probe begin { x = "a"; if (0) x = 1; println(x) }
 `,
+  'early-types-after-foreach-removal': `global a; probe begin { a[1] = 1; foreach (k in a) { } ; println(1) }
+`,
+  'early-types-skipped-in-changed-round': `global a; probe begin { z; a[1] = 1; foreach (k in a) { } ; println(a[1]) }
+`,
+  'defined-folding': `global g = 3, h
+function f() { return 2 }
+probe begin { x = 1; h = 2; println(@defined(1), @defined("s"), @defined(1+2), @defined(g), @defined(h), @defined(x), @defined(f()), @defined(x+1), @defined(-1), @defined(!x), @defined(execname())) }
+probe begin { if (@defined($var)) println($var) else println("none") }
+probe begin { y = @defined($nosuch) ? 1 : 2; println(y) }
+`,
+  'pragma-read-global': `global w
+function peek:long() %{ /* pragma:read:w */ STAP_RETVALUE = STAP_GLOBAL_GET_w(); %}
+probe begin { w = 1; println(peek()) }
+`,
   'const-fold-arith': `probe begin { x = 1; println(5 >> 64, 5 << 100, -8 >> 1, 1 << 63, 5 >> -1, 9223372036854775807 + 1, -9223372036854775808 / -1, -9223372036854775808 % -1, 7 / 0, 7 % 0, 0 * x, x * 0, x + 0, 0 - x, x - 0, x | -1, -1 | x, 1 * x, x / 1, x % 1, x % -1, -1 >> x, 0 << x, x >> 0, x << -3, -1 & x, 0+x, 0|x, 0^x, x^0, x&-1, 5 >> 63, 5<<64, -5 % 3, -7/2) }
 `,
   'const-fold-logic': `global g
@@ -125,23 +142,16 @@ probe begin { pure(); impure(); %{ /* pure */ 1 %}; %{ 2 %}; println(1) }
 
 /** Cases stap-ls gets wrong today: name (`NAME -u` for the -u run) → FIXME reason. */
 const KNOWN: Record<string, string> = {
-  // FIXME: stap's try_block holds statements, ours (staptree TryBlock) blocks: a collapsed try
-  // body prints as `{\nprintln(2);\n}` instead of `println(2)`, an emptied catch as `{\n}`.
-  'try-collapse': 'try/catch bodies collapse to statements in stap',
-  'stable-try': 'try/catch bodies collapse to statements in stap',
   // FIXME: for an alias expansion stap's derived probe points at the alias use's probe point
   // (identifier 'myal'), ours at the `probe` keyword (derive.ts).
   'elided-probes': "alias-derived probe token is the use's probe point",
-  // FIXME: the early type pass runs once before the optimiser (passes/pass2.ts) instead of in
-  // every round just before constant folding (optimize.ts, as stap's semantic_pass_const_fold):
-  // a mismatch in assignments opt3 drops in the first round is reported.
-  'all-elided': 'early type pass placement',
   // FIXME: `-u` keeps `@defined(x);`… not here: stap crashes on it ("update_visitor wasn't
   // provided a value"); no case for it.
 };
 
 const GUARD_FLAGS: Record<string, string[]> = {
   'embedded-side-effects': ['-g'],
+  'pragma-read-global': ['-g'],
 };
 
 function mask(stderr: string): string {

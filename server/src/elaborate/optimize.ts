@@ -4,7 +4,8 @@
  * optimize1 repeats, until a round changes nothing (bounded by ITERATION_LIMIT):
  *   overload pruning, opt1 (unreachable functions), opt2 (unused variables), opt3 (dead
  *   assignments), opt4 (dead statements) — none of these with `-u` —, opt5 (void statements),
- *   constant folding, dead control flow (these three always).
+ *   the type pass (only in a round where nothing changed yet) and constant folding, dead
+ *   control flow (these always; the loop stops when the type pass reports an error).
  * Warnings are printed in the first round only (all rounds with `-vvv`). Afterwards, unless
  * `-u`, the probes whose body emptied are removed with `Probe 'X' has been elided`.
  *
@@ -16,12 +17,22 @@ import type { Statement } from '../ast/staptree';
 import { walk, type Node } from '../ast/walk';
 import { semanticPassConstFold } from './const-fold';
 import { semanticPassOpt4 } from './dead-stmt';
-import { ITERATION_LIMIT, reportWarning, SemanticError, sortedFunctions, type Annotated, type Elaboration, type ElabFunction } from './model';
+import {
+  errorCount,
+  ITERATION_LIMIT,
+  reportWarning,
+  SemanticError,
+  sortedFunctions,
+  type Annotated,
+  type Elaboration,
+  type ElabFunction,
+} from './model';
 import { semanticPassOpt3 } from './optimize-dead-assign';
 import { semanticPassOpt6 } from './optimize-merge';
 import { semanticPassOpt7 } from './optimize-stable';
 import { semanticPassOpt2 } from './optimize-unused-vars';
 import { OptimizerWarnings } from './optimize-warnings';
+import { semanticPassTypesEarly } from './types';
 import { semanticPassOpt5 } from './void-reducer';
 import { VarUse } from './varuse';
 
@@ -149,6 +160,16 @@ export function semanticPassOptimize1(e: Elaboration): void {
       changed = semanticPassOpt4(e, warn) || changed;
     }
     changed = semanticPassOpt5(e) || changed;
+    // semantic_pass_const_fold first runs the type pass when nothing changed so far in this
+    // round (so it sees mismatches in code the folder is about to drop), and the optimiser
+    // stops when that pass reports an error. stap's relaxed_p is not cleared by every opt4
+    // removal (only by dropped expressions and flattened blocks), so this can run on a body
+    // that just lost a `foreach` whose index is still a local: `unresolved type` (verified).
+    if (!changed) {
+      const errors = errorCount(e);
+      semanticPassTypesEarly(e);
+      if (errorCount(e) > errors) return;
+    }
     changed = semanticPassConstFold(e) || changed;
     changed = semanticPassDeadControl(e) || changed;
     if (!changed) break;

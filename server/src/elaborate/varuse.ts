@@ -31,9 +31,10 @@ export class VarUse {
   readonly read = new Set<ElabVar>();
   readonly written = new Set<ElabVar>();
   /**
-   * Variables read where the value is consumed (stap `used`, `current_lvalue_read`): in
-   * conditions, arguments, return values, `=` assignments, prints, `delete`, `foreach`, array
-   * indexes; not the read half of a statement-level `g++` or `g += 1`.
+   * Variables read where the value is consumed (stap `used`, with `current_lvalue_read`): every
+   * read except the read half of a `g++` or `g += 1` whose value is not taken (a statement, not
+   * an argument, condition, `=` right side, print, `delete`…). The global display shows a
+   * global written but not used.
    */
   readonly used = new Set<ElabVar>();
   embeddedSeen = false;
@@ -208,8 +209,12 @@ export class VarUse {
     const v = s.referent;
     if (!v) throw new SemanticError('symbol without referent', s.tok, undefined, 'varuse_collecting_visitor::visit_symbol');
     if (this.lvalue === s || this.lrvalue === s) this.written.add(v);
-    if (this.lvalue !== s || this.lrvalue === s) this.read.add(v);
-    if (this.lvalueRead) this.used.add(v);
+    if (this.lvalue !== s || this.lrvalue === s) {
+      this.read.add(v);
+      // Only the read half of a read-modify-write whose value nobody takes (`g++;`,
+      // `g += 1;`) is not a use.
+      if (this.lrvalue !== s || this.lvalueRead) this.used.add(v);
+    }
   }
 }
 
