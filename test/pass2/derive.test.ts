@@ -406,6 +406,20 @@ const CASES: Case[] = [
     // FIXME: stap keeps the error on the target symbol and reports it again in the type pass.
     known: { errors: ["semantic error: write to netfilter verdict requires guru mode; need stap -g: identifier '$verdict' at <input>:1:74"] },
   },
+  {
+    name: "one read probe per procfs file, reported after the other steps",
+    argv: ["-e", "probe procfs(\"x\").read { $value = \"1\" } probe procfs(\"x\").read { $value = \"1\" } probe begin { xx = 1 + \"a\"; println(xx) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: type mismatch: expected long but found string: string 'a' at <input>:1:104", "semantic error: only one read procfs probe can exist for procfs path \"x\""],
+  },
+  {
+    name: "procfs.read twice is the file command",
+    argv: ["-e", "probe procfs.read, procfs.read { $value = \"1\" }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: only one read procfs probe can exist for procfs path \"command\""],
+  },
 ];
 
 const RECORDED_KBUILD = '/tmp/kb';
