@@ -23,11 +23,15 @@ export function symbolWithinExpression(e: Expression): Annotated<Symbol> | undef
 
 class DeadAssignmentRemover {
   changed = false;
+  private readonly globals: ReadonlySet<ElabVar>;
+
   constructor(
-    private readonly e: Elaboration,
+    e: Elaboration,
     private readonly vu: VarUse,
     private readonly warn: OptimizerWarnings,
-  ) {}
+  ) {
+    this.globals = new Set(e.globals);
+  }
 
   node(n: Node): Node {
     if (n.kind === 'try_block') {
@@ -48,7 +52,7 @@ class DeadAssignmentRemover {
     const left = symbolWithinExpression(a.left);
     const v: ElabVar | undefined = left?.referent;
     if (!v || this.vu.read.has(v)) return a;
-    if (this.e.globals.includes(v)) return a;
+    if (this.globals.has(v)) return a;
     if (v.synthetic || !sideEffectFree(a.left)) return a;
     if (this.warn.isUserToken(a.left.tok)) this.warn.warn(`Eliding assignment to '${v.name}'`, a.tok);
     this.changed = true;
