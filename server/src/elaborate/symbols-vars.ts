@@ -10,8 +10,8 @@
  * globals, in first-reference order (PR24239).
  */
 import { detoxPath, type StapFile, type VarDecl } from '../ast/staptree';
-import type { Token } from '../passes/parse/token';
-import { pullInFile, SemanticError, type DerivedProbe, type ElabFunction, type ElabVar, type Elaboration } from './model';
+import { formatToken, type Token } from '../passes/parse/token';
+import { pullInFile, reportWarning, SemanticError, type DerivedProbe, type ElabFunction, type ElabVar, type Elaboration } from './model';
 
 /** The probe or function whose body is being resolved; none inside a probe condition. */
 export interface Scope {
@@ -99,6 +99,17 @@ function findGlobalDecl(files: Iterable<StapFile>, gname: string, pname: string)
 }
 
 /**
+ * `cross-file global variable reference to GLOBAL from`: tapset code reaching a global of the
+ * user's script (found among the globals already in use; measured: neither a user file using
+ * another user file's global nor a tapset using another tapset's global gets it).
+ */
+function crossFileWarning(e: Elaboration, g: ElabVar, tok: Token): void {
+  if (!g.file || !e.userFiles.includes(g.file)) return;
+  if (e.userFiles.some((f) => f.file === tok.location.file)) return;
+  reportWarning(e, `cross-file global variable reference to ${formatToken(g.tok)} from`, tok);
+}
+
+/**
  * elaborate.cxx `find_var`: the variable `name` used with `arity` indexes (-1: any, for `delete`
  * and pragmas) at `tok` in `scope`, or undefined (the caller decides: new local or error).
  */
@@ -125,6 +136,7 @@ export function findVar(e: Elaboration, scope: Scope, name: string, arity: numbe
   const pname = `__private_${detoxPath(tok.location.file.name)}${name}`;
   for (const g of e.globals) {
     if ((g.name === name && name.startsWith('__global_')) || g.name === gname || g.name === pname) {
+      crossFileWarning(e, g, tok);
       setArity(g, arity, tok);
       return g;
     }
