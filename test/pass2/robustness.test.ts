@@ -14,7 +14,7 @@
  * 3. Idempotence: the same scripts run twice in one process print the same bytes (pass 2 must not
  *    mutate the shared, cached tapset ASTs).
  *
- * Sizes: STAP_FUZZ_PASS2_MUTANTS (default 1500, half per mutator), STAP_FUZZ_SEED.
+ * Sizes: STAP_FUZZ_PASS2_MUTANTS (default 1000, half per mutator), STAP_FUZZ_SEED.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ import { runMine } from './compare';
 import { checkKnown, loadKnown, saveKnown, UPDATE_KNOWN } from './known-differences';
 import { generateSemanticMutants } from './semantic-mutate';
 
-const MUTANTS = Number(process.env.STAP_FUZZ_PASS2_MUTANTS ?? 1500);
+const MUTANTS = Number(process.env.STAP_FUZZ_PASS2_MUTANTS ?? 1000);
 const SEED = Number(process.env.STAP_FUZZ_SEED ?? 2024);
 /** A fuzzed script may take this long (the first one also loads the tapset library). */
 const PER_SCRIPT_MS = 15_000;
@@ -295,8 +295,8 @@ describe('adversarial scripts: bounded time, no exception', { concurrency: 1 }, 
 describe('idempotence: the same scripts twice in one process print the same bytes', () => {
   test('examples and pass-2 fixtures, run twice', { timeout: 20 * 60_000 }, (t) => {
     const scripts = [
-      ...exampleFiles().filter((_, i) => i % 3 === 0),
-      ...listFiles(join(ROOT, 'test-fixtures', 'pass2', 'ok'), /\.stp$/),
+      ...exampleFiles().filter((_, i) => i % 6 === 0),
+      ...listFiles(join(ROOT, 'test-fixtures', 'pass2', 'ok'), /\.stp$/).filter((_, i) => i % 2 === 0),
     ];
     const argv = (s: string) => ['-r', kbuild.dir, '-p2', '-v', '-g', s, '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
     /** -v timing figures differ from run to run. */
