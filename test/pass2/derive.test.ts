@@ -420,6 +420,20 @@ const CASES: Case[] = [
     probes: [],
     errors: ["semantic error: only one read procfs probe can exist for procfs path \"command\""],
   },
+  {
+    name: "double glob: a required location fails when its second form finds nothing",
+    argv: ["-e", "probe begin** { println(1) }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: while resolving probe point: identifier 'begin**' at <input>:1:7", "semantic error: probe point mismatch: didn't find any wildcard matches (similar: begin, end, init, vm, generic): identifier 'begin**' at :1:7"],
+  },
+  {
+    name: "double glob: both forms, then the component as an alias suffix",
+    argv: ["-e", "probe nd1_syscall.open** { println(1) }"],
+    status: 0,
+    probes: ["kprobe.function(\"sys_open\")? /*  name = sys_open*/ /* <- nd1_syscall.open = kprobe.function(\"compat_sys_open\")?, kprobe.function(\"sys32_open\")?, kprobe.function(\"sys_open\")? <- nd1_syscall.open** */", "kprobe.function(\"sys_open\").return? /*  name = sys_open*/ /* <- nd1_syscall.open.return = kprobe.function(\"compat_sys_open\").return?, kprobe.function(\"sys32_open\").return?, kprobe.function(\"sys_open\").return? <- nd1_syscall.open** */", "kprobe.function(\"sys_open\").call? /*  name = sys_open*/ /* <- nd1_syscall.open = kprobe.function(\"compat_sys_open\")?, kprobe.function(\"sys32_open\")?, kprobe.function(\"sys_open\")? <- nd1_syscall.open** */", "kprobe.function(\"sys_open\").return? /*  name = sys_open*/ /* <- nd1_syscall.open = kprobe.function(\"compat_sys_open\")?, kprobe.function(\"sys32_open\")?, kprobe.function(\"sys_open\")? <- nd1_syscall.open** */", "begin(-9223372036854775808) /* <- init = begin(-9223372036854775808) <- init */"],
+    errors: [],
+  },
 ];
 
 const RECORDED_KBUILD = '/tmp/kb';

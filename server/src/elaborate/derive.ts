@@ -168,7 +168,6 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
   const comp = loc.components[pos];
   const functor = comp.functor;
   if (functor.includes('**')) {
-    const before = results.length;
     const start = functor.indexOf('**');
     let end = start;
     while (functor[end] === '*') end++;
@@ -176,6 +175,10 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
     const suffix = functor.slice(end);
     // "foo**bar" as "foo*bar", then as "foo*" followed by "**bar" (the argument goes to the latter).
     swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, { ...comp, functor: `${prefix}*${suffix}` }), pos, results));
+    // As in stap, only the second form counts from here on: if it finds nothing, the component is
+    // also tried as an alias suffix, and a required location is an error even when the first
+    // form matched (`begin**` fails: `begin` has nothing below it).
+    const before = results.length;
     const pre: ProbePointComponent = { tok: comp.tok, functor: `${prefix}*` };
     const post: ProbePointComponent = { ...comp, functor: `**${suffix}` };
     swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, pre, post), pos, results));
