@@ -81,8 +81,11 @@ export const SITES = {
   printFormatConversion: 'elaborate.cxx:7303',
 } as const;
 
-/** Probe families whose bodies have no target variables at all, even with debuginfo. */
-const NO_TARGET_VARS = new Set(['begin', 'end', 'error', 'never', 'timer']);
+/**
+ * Probe families whose bodies have no context variables (`$x`, `@var("x")` without a CU) even
+ * with debuginfo: they are not DWARF-based (kprobe.function probes have no DWARF either).
+ */
+const NO_TARGET_VARS = new Set(['begin', 'end', 'error', 'never', 'timer', 'kprobe']);
 
 function typeOf(e: Expression): ExpType {
   if (e.kind === 'literal_number') return 'long';
@@ -223,7 +226,9 @@ export class TypeResolver {
   }
 
   /** The declaration form: `type` met `decl` (index `index` of it, or -1 for its own type). */
-  mismatchDecl(tok: Token, type: ExpType, decl: Decl, index = -1, declType: ExpType = decl.type): void {
+  mismatchDecl(tok: Token, type: ExpType, decl: Decl, index = -1): void {
+    // stap shows the declaration's own type even for an index (an array's value type), as 4.8 does.
+    const declType = decl.type;
     this.numStillUnresolved++;
     this.numMismatches++;
     if (this.assertResolvability && this.mismatchComplexity <= 3) {
@@ -395,7 +400,7 @@ export class TypeResolver {
       }
       if (at === 'stats') this.invalid(ee.tok, at);
       if (ft === 'stats') this.invalid(ee.tok, ft);
-      if (at !== 'unknown' && ft !== 'unknown' && ft !== at) this.mismatchDecl(ee.tok, at, array, i, ft);
+      if (at !== 'unknown' && ft !== 'unknown' && ft !== at) this.mismatchDecl(ee.tok, at, array, i);
       if (at === 'unknown') this.unresolved(ee.tok);
     }
   }
@@ -753,7 +758,7 @@ export class TypeResolver {
         }
         if (at === 'stats') this.invalid(ee.tok, at);
         if (ft === 'stats') this.invalid(param.tok, ft);
-        if (at !== 'unknown' && ft !== 'unknown' && ft !== at) this.mismatchDecl(ee.tok, at, param, i, ft);
+        if (at !== 'unknown' && ft !== 'unknown' && ft !== at) this.mismatchDecl(ee.tok, at, param, i);
         if (at === 'unknown') this.unresolved(ee.tok);
       }
     }
@@ -805,7 +810,7 @@ export class TypeResolver {
   /** Whether `--assume-debuginfo` lets target expression `e` resolve where it is. */
   private assumed(e: Expression): boolean {
     if (!this.e.options.assumeDebuginfo) return false;
-    if (e.kind === 'target_symbol' || e.kind === 'entry_op') {
+    if (e.kind === 'target_symbol' || e.kind === 'entry_op' || (e.kind === 'atvar_op' && e.cuName === '')) {
       const p = this.currentProbe;
       return p !== undefined && !NO_TARGET_VARS.has(p.family);
     }
