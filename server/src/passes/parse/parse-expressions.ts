@@ -23,6 +23,7 @@ import type {
   TargetSymbol,
 } from '../../ast/staptree';
 import type { ParserState } from './parse-state';
+import { FormatError, stringToComponents } from '../../elaborate/printf-format';
 import type { Token } from './token';
 
 function isOp(t: Token | undefined, ...ops: string[]): t is Token {
@@ -611,6 +612,19 @@ function parseHistOpRest(p: ParserState, t: Token): HistOp {
   return { kind: 'hist_op', tok: t, htype: linear ? 'linear' : 'log', stat, params };
 }
 
+/**
+ * parse.cxx `parse_symbol` converts the format string at once (`print_format::string_to_components`,
+ * elaborate/printf-format.ts), so a malformed one is a parse error showing the token after it.
+ */
+function checkFormat(p: ParserState, raw: string): void {
+  try {
+    stringToComponents(raw);
+  } catch (err) {
+    if (err instanceof FormatError) throw p.error(err.message, `string_to_components:${err.message}`);
+    throw err;
+  }
+}
+
 /** The print-family part of parse.cxx `parse_symbol`. */
 function parsePrintFormat(p: ParserState, t: Token, toStream: boolean, suffix: string): PrintFormat {
   const fmt: PrintFormat = {
@@ -630,6 +644,7 @@ function parsePrintFormat(p: ParserState, t: Token, toStream: boolean, suffix: s
   let minArgs = 0;
   if (fmt.printWithFormat) {
     fmt.rawComponents = p.parseLiteralString().value;
+    checkFormat(p, fmt.rawComponents);
     consumedArg = true;
   } else if (fmt.printWithDelim) {
     fmt.delimiter = p.parseLiteralString().value;
