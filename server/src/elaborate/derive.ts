@@ -66,7 +66,7 @@ interface DeriveState {
 }
 
 const SITE_WHILE_RESOLVING = 'elaborate.cxx:1082';
-const SITE_OPTIONAL = 'derive_probes:optional';
+const SITE_OPTIONAL = 'elaborate.cxx:1034';
 const SITE_NO_MATCH = 'elaborate.cxx:1045';
 const SITE_TRUNCATED = 'elaborate.cxx:460';
 const SITE_DOUBLE_GLOB_MISMATCH = 'elaborate.cxx:569';
