@@ -22,7 +22,7 @@ import { after, before, describe, test } from 'node:test';
 import { commandFor } from '../helpers/example-command';
 import { exampleFiles, INSTALL_HINT } from '../helpers/installed';
 import { makeFakeKbuild, parseHeader, type FakeKbuild } from '../helpers/stap';
-import { runMine } from './compare';
+import { firstError, runMine } from './compare';
 import { checkKnown, loadKnown, saveKnown, UPDATE_KNOWN } from './known-differences';
 
 const LIST = 'assume-debuginfo';
@@ -107,15 +107,6 @@ function fixtureArgv(f: KoFixture, kbuildDir: string): { argv: string[]; stdin?:
 function goldenStderr(f: KoFixture): string | undefined {
   const path = join(EXPECTED, 'ko', `${f.name}.stderr`);
   return existsSync(path) ? readFileSync(path, 'latin1') : undefined;
-}
-
-/**
- * The first diagnostic of a run: the first error or warning line, so that `-v`/`-vv` progress
- * lines (`Pass 1: parsed …`, `Session arch: …`) do not count as the first error.
- */
-export function firstError(stderr: string): string {
-  const lines = stderr.split('\n');
-  return lines.find((l) => /^(semantic error|parse error|usage error|WARNING|ERROR|error)\b/.test(l)) ?? lines[0];
 }
 
 describe(`must-fail pass-2 fixtures still fail with stap's first error under ${FLAG}`, () => {

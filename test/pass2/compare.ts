@@ -1,7 +1,7 @@
 /**
  * Shared by the pass-2 example tests (differential, --assume-debuginfo, robustness): run stap-ls
- * in-process without letting an exception escape, and compare a `-p2` run with stap's the way
- * the differential tests judge agreement.
+ * in-process without letting an exception escape, compare a `-p2` run with stap's the way the
+ * differential tests judge agreement, pick a run's first error, and name a fuzz problem's kind.
  */
 import { firstDifference, firstLine, runStapLs, type RunResult } from '../pass1/harness';
 
@@ -43,4 +43,31 @@ export function compareP2(stapRun: RunResult, mine: RunResult): string {
     return `first stderr line:\n--- stap\n${firstLine(stapRun.stderr)}\n+++ stap-ls\n${firstLine(mine.stderr)}`;
   }
   return '';
+}
+
+/**
+ * The first diagnostic of a run: the first error or warning line, so that `-v`/`-vv` progress
+ * lines (`Pass 1: parsed …`, `Session arch: …`) do not count as the first error.
+ */
+export function firstError(stderr: string): string {
+  const lines = stderr.split('\n');
+  return lines.find((l) => /^(semantic error|parse error|usage error|WARNING|ERROR|error)\b/.test(l)) ?? lines[0];
+}
+
+/**
+ * A problem without its particulars (names, numbers, positions, suggestions), so the same bug
+ * hit by many mutants is one entry; an exception keeps its first frame.
+ */
+export function problemKind(problem: string): string {
+  if (problem.startsWith('exception ')) {
+    const [head, frame] = problem.split(' | ');
+    const where = /at (\S+) \(.*\/([^/]+\.ts):/.exec(frame ?? '');
+    return `${head}${where ? ` at ${where[1]} (${where[2]})` : ''}`;
+  }
+  return problem
+    .replace(/: (identifier|operator|keyword|string|number|embedded-code|unknown|newline|junk) .*$/, '')
+    .replace(/ \(similar[^)]*\)/g, '')
+    .replace(/'[^']*'/g, "'X'")
+    .replace(/\b\d+\b/g, 'N')
+    .slice(0, 200);
 }

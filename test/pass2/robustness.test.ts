@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { generateMutants } from '../grammar/mutate';
 import { exampleFiles, listFiles, tapsetDir } from '../helpers/installed';
 import { makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
-import { runMine } from './compare';
+import { problemKind, runMine } from './compare';
 import { checkKnown, loadKnown, saveKnown, UPDATE_KNOWN } from './known-differences';
 import { generateSemanticMutants } from './semantic-mutate';
 
@@ -107,24 +107,6 @@ class Runner {
   }
 }
 
-/**
- * A problem without its particulars (names, numbers, positions, suggestions), so the same bug
- * hit by many mutants is one entry; an exception keeps its first frame.
- */
-export function problemKind(problem: string): string {
-  if (problem.startsWith('exception ')) {
-    const [head, frame] = problem.split(' | ');
-    const where = /at (\S+) \(.*\/([^/]+\.ts):/.exec(frame ?? '');
-    return `${head}${where ? ` at ${where[1]} (${where[2]})` : ''}`;
-  }
-  return problem
-    .replace(/: (identifier|operator|keyword|string|number|embedded-code|unknown|newline|junk) .*$/, '')
-    .replace(/ \(similar[^)]*\)/g, '')
-    .replace(/'[^']*'/g, "'X'")
-    .replace(/\b\d+\b/g, 'N')
-    .slice(0, 200);
-}
-
 /** '' when the run ended as stap-ls must, else the problem. */
 function judge(reply: Reply | 'hang', limitMs: number): string {
   if (reply === 'hang') return `no answer after ${limitMs} ms`;
@@ -177,6 +159,7 @@ describe('fuzzed scripts through stap-ls -p2', { concurrency: 1 }, () => {
       /** One example per kind of problem (see {@link problemKind}). */
       const problems = new Map<string, string>();
       let failed = 0;
+      let reachedPass2 = 0;
       let slowest = 0;
       let slowestName = '';
       let count = 0;
@@ -190,6 +173,7 @@ describe('fuzzed scripts through stap-ls -p2', { concurrency: 1 }, () => {
             slowestName = `#${mutant.index} of ${mutant.source}`;
           }
           if (reply !== 'hang' && reply.status === 1) failed++;
+          if (reply !== 'hang' && !reply.exception && !/Pass 1: parse failed|bad lexical cast|Input file '.*' is empty/.test(reply.stderr ?? '')) reachedPass2++;
           const problem = judge(reply, PER_SCRIPT_MS);
           const kind = problem && problemKind(problem);
           if (kind && !problems.has(kind)) {
@@ -199,7 +183,12 @@ describe('fuzzed scripts through stap-ls -p2', { concurrency: 1 }, () => {
       } finally {
         await runner.stop();
       }
-      t.diagnostic(`${count} mutants, ${failed} rejected with stap's failure text; slowest ${slowest.toFixed(0)} ms (${slowestName}); ${problems.size} kinds of problem`);
+      t.diagnostic(
+        `${count} mutants, ${reachedPass2} reached pass 2, ${failed} rejected with stap's failure text; ` +
+          `slowest ${slowest.toFixed(0)} ms (${slowestName}); ${problems.size} kinds of problem`,
+      );
+      // The semantic mutator exists to get past the parser: most of its mutants must reach pass 2.
+      if (label === 'semantic mutator') assert.ok(reachedPass2 >= count * 0.5, `only ${reachedPass2}/${count} semantic mutants reached pass 2`);
       // The FIXME list holds the kinds of problem seen today, one example each.
       const prefix = `fuzz/${label}/`;
       for (const [kind, example] of problems) outcomes.set(prefix + kind, example);
