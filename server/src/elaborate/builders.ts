@@ -147,6 +147,10 @@ function buildProcfs(r: FamilyRequest): FamilyOutcome {
       }
     }
   }
+  const maxsize = numArg(r.loc, 'maxsize');
+  if (maxsize !== undefined && maxsize <= 0n) {
+    throw new SemanticError('maxsize must be greater than 0', undefined, undefined, 'procfs_builder::build:maxsize');
+  }
   return one('procfs', r.loc);
 }
 
