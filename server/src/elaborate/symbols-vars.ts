@@ -90,12 +90,78 @@ export function newLocal(name: string, tok: Token): ElabVar {
   };
 }
 
-/** A global declaration `name` (mangled) of one of `files`, with its file. */
-function findGlobalDecl(files: Iterable<StapFile>, gname: string, pname: string): { decl: VarDecl; file: StapFile } | undefined {
+interface GlobalDeclHit {
+  decl: VarDecl;
+  file: StapFile;
+  /** The declaration's position in its file (the first match in a file wins). */
+  index: number;
+}
+
+/**
+ * Every global declaration of `files` by mangled name, in file order. The library's index is
+ * built once per library (the files are shared and never change), so a miss, which every new
+ * local is, costs two map lookups instead of a walk over every tapset.
+ */
+const declIndexes = new WeakMap<readonly StapFile[], Map<string, GlobalDeclHit[]>>();
+
+function declIndex(files: readonly StapFile[]): Map<string, GlobalDeclHit[]> {
+  let index = declIndexes.get(files);
+  if (index) return index;
+  index = new Map();
   for (const file of files) {
-    for (const decl of file.globals) if (decl.name === gname || decl.name === pname) return { decl, file };
+    file.globals.forEach((decl, i) => {
+      const list = index!.get(decl.name);
+      const hit = { decl, file, index: i };
+      if (list) list.push(hit);
+      else index!.set(decl.name, [hit]);
+    });
   }
-  return undefined;
+  declIndexes.set(files, index);
+  return index;
+}
+
+/**
+ * The declaration find_var takes for `gname`/`pname` outside `s.globals`: in the first of the
+ * chosen files (`s.files` order) that declares one, else in the first library file that does.
+ */
+function findGlobalDecl(e: Elaboration, gname: string, pname: string): GlobalDeclHit | undefined {
+  const user = declIndex(e.userFiles);
+  const library = declIndex(e.libraryFiles);
+  const hits = [gname, pname].flatMap((n) => [...(user.get(n) ?? []), ...(library.get(n) ?? [])]);
+  if (hits.length === 0) return undefined;
+  let best: GlobalDeclHit | undefined;
+  let bestPos = Infinity;
+  for (const h of hits) {
+    const pos = e.files.indexOf(h.file);
+    if (pos < 0) continue;
+    if (pos < bestPos || (pos === bestPos && h.index < best!.index)) {
+      best = h;
+      bestPos = pos;
+    }
+  }
+  if (best) return best;
+  for (const h of hits) {
+    const pos = e.libraryFiles.indexOf(h.file);
+    if (pos < 0) continue;
+    if (pos < bestPos || (pos === bestPos && h.index < best!.index)) {
+      best = h;
+      bestPos = pos;
+    }
+  }
+  return best;
+}
+
+/** detox_path of a source file's name, computed once per file. */
+const detoxed = new WeakMap<object, string>();
+
+function privatePrefix(tok: Token): string {
+  const file = tok.location.file;
+  let d = detoxed.get(file);
+  if (d === undefined) {
+    d = `__private_${detoxPath(file.name)}`;
+    detoxed.set(file, d);
+  }
+  return d;
 }
 
 /**
@@ -133,7 +199,7 @@ export function findVar(e: Elaboration, scope: Scope, name: string, arity: numbe
   }
 
   const gname = `__global_${name}`;
-  const pname = `__private_${detoxPath(tok.location.file.name)}${name}`;
+  const pname = `${privatePrefix(tok)}${name}`;
   for (const g of e.globals) {
     if ((g.name === name && name.startsWith('__global_')) || g.name === gname || g.name === pname) {
       crossFileWarning(e, g, tok);
@@ -143,14 +209,7 @@ export function findVar(e: Elaboration, scope: Scope, name: string, arity: numbe
   }
 
   // The chosen files, then the other library files (which pulls the file in).
-  let hit = findGlobalDecl(e.files, gname, pname);
-  if (!hit) {
-    hit = findGlobalDecl(
-      e.libraryFiles.filter((f) => !e.files.includes(f)),
-      gname,
-      pname,
-    );
-  }
+  const hit = findGlobalDecl(e, gname, pname);
   if (!hit) return undefined;
   const g = elabGlobal(hit.decl, hit.file);
   setArity(g, arity, tok);

@@ -83,14 +83,26 @@ export class SymbolResolver {
     this.scope = {};
   }
 
-  /** Resolves a function's body. */
+  /**
+   * Resolves a function's body. stap does it again in every round; once a pass over a body
+   * reported nothing (and met no pragma, whose lookups could warn), every later pass would
+   * find every name already resolved and do nothing, so it is skipped.
+   */
   resolveFunction(fn: ElabFunction): void {
+    if (this.settled.has(fn)) return;
+    const before = this.e.diagnostics.length;
+    this.sawPragma = false;
     this.guarded(() => {
       this.scope = { function: fn };
       this.statement(fn.body);
     });
     this.scope = {};
+    if (this.e.diagnostics.length === before && !this.sawPragma) this.settled.add(fn);
   }
+
+  /** Functions whose last pass changed and reported nothing (see resolveFunction). */
+  private readonly settled = new WeakSet<ElabFunction>();
+  private sawPragma = false;
 
   /** stap's per-probe / per-function `catch (semantic_error) { print_error }`. */
   private guarded(f: () => void): void {
@@ -303,6 +315,7 @@ export class SymbolResolver {
 
   /** `/* pragma:read:NAME *\/` and `/* pragma:write:NAME *\/`: globals the C code uses. */
   private pragmas(code: string, tok: Token, node: EmbeddedAnnotations): void {
+    if (code.includes('/* pragma:')) this.sawPragma = true;
     for (const kind of ['read', 'write'] as const) {
       const marker = `/* pragma:${kind}:`;
       for (let pos = code.indexOf(marker); pos >= 0; pos = code.indexOf(marker, pos)) {
@@ -323,13 +336,20 @@ export class SymbolResolver {
  * key above the current one, so keys inserted below it are skipped.
  */
 class MapOrderCursor {
-  private keys: string[] = [];
   private current: string | undefined;
 
-  constructor(private readonly functions: Map<string, ElabFunction>) {}
+  constructor(
+    private readonly functions: Map<string, ElabFunction>,
+    /** The sorted keys, shared by the cursors of one pass (the map only grows). */
+    private readonly sorted: { keys: string[] },
+  ) {}
+
+  private get keys(): string[] {
+    if (this.sorted.keys.length !== this.functions.size) this.sorted.keys = [...this.functions.keys()].sort(compareStrings);
+    return this.sorted.keys;
+  }
 
   next(): ElabFunction | undefined {
-    if (this.keys.length !== this.functions.size) this.keys = [...this.functions.keys()].sort(compareStrings);
     let lo = 0;
     let hi = this.keys.length;
     if (this.current !== undefined) {
@@ -348,6 +368,7 @@ class MapOrderCursor {
 /** elaborate.cxx `semantic_pass_symbols`. */
 export function semanticPassSymbols(e: Elaboration, derive: DeriveFn = deriveProbes): void {
   const resolver = new SymbolResolver(e);
+  const sortedKeys = { keys: [] as string[] };
   const maxFiles = e.userFiles.length + e.libraryFiles.length;
   for (let i = 0; i < e.files.length; i++) {
     if (i > maxFiles) throw new SemanticError(`internal error: symbol resolution pulled in more than ${maxFiles} files`);
@@ -361,7 +382,7 @@ export function semanticPassSymbols(e: Elaboration, derive: DeriveFn = derivePro
       }
     }
 
-    const cursor = new MapOrderCursor(e.functions);
+    const cursor = new MapOrderCursor(e.functions, sortedKeys);
     for (let n = 0; ; n++) {
       if (n > e.allFunctions.size + ITERATION_LIMIT) {
         throw new SemanticError('internal error: function resolution did not terminate');
