@@ -14,7 +14,8 @@
  * optimize-stable.ts.
  */
 import type { Statement } from '../ast/staptree';
-import { walk, type Node } from '../ast/walk';
+import type { Node } from '../ast/walk';
+import { walkFast as walk } from './optimize-replace';
 import { semanticPassConstFold } from './const-fold';
 import { semanticPassOpt4 } from './dead-stmt';
 import {
@@ -143,13 +144,28 @@ export function semanticPassDeadControl(e: Elaboration): boolean {
   return changed;
 }
 
+/** The number of nodes in every probe and function body. */
+function programSize(e: Elaboration): number {
+  let n = 0;
+  const count = () => {
+    n++;
+  };
+  for (const p of e.probes) walk(p.body, count);
+  for (const f of e.functions.values()) walk(f.body, count);
+  return n;
+}
+
 /** elaborate.cxx `semantic_pass_optimize1`. */
 export function semanticPassOptimize1(e: Elaboration): void {
   const warn = new OptimizerWarnings(e);
   const optimize = !e.options.unoptimized;
+  // Every round that changes something removes or rewrites at least one node, and a chain of
+  // dead assignments (`a2 = a1; a3 = a2; …`) legitimately takes one round per link: the bound
+  // grows with the program.
+  const limit = ITERATION_LIMIT + programSize(e);
   for (let iteration = 0; ; iteration++) {
-    if (iteration >= ITERATION_LIMIT)
-      throw new SemanticError(`optimiser did not settle after ${ITERATION_LIMIT} rounds`, undefined, undefined, 'semantic_pass_optimize1');
+    if (iteration >= limit)
+      throw new SemanticError(`optimiser did not settle after ${limit} rounds`, undefined, undefined, 'semantic_pass_optimize1');
     warn.suppressed = iteration > 0 && e.session.verbose <= 2;
     let changed = false;
     if (optimize) changed = pruneOverloads(e) || changed;

@@ -18,8 +18,9 @@
  * quirk of symbol resolution, reference §3.2, surfaces here).
  */
 import type { Expression, Statement, Symbol } from '../ast/staptree';
-import { childNodes, type Node } from '../ast/walk';
+import type { Node } from '../ast/walk';
 import { SemanticError, type Annotated, type ElabFunction, type ElabVar } from './model';
+import { forEachChild } from './optimize-replace';
 import type { EmbeddedAnnotations } from './symbols';
 
 /** staptree.cxx `embeddedcode::tagged_p` / `embedded_expr::tagged_p`: a plain substring test. */
@@ -170,7 +171,7 @@ export class VarUse {
       }
       case 'print_format':
         if (node.printToStream) this.embeddedSeen = true;
-        for (const c of childNodes(node)) this.visitUsed(c);
+        forEachChild(node, (c) => this.visitUsed(c));
         return;
       case 'target_symbol':
       case 'cast_op':
@@ -183,7 +184,7 @@ export class VarUse {
         this.enterFunctions((node as Annotated).referents ?? []);
         return;
     }
-    for (const c of childNodes(node)) this.visit(c);
+    forEachChild(node, (c) => this.visit(c));
   }
 
   /** functioncall_traversing_visitor `enter_functioncall`, each body once. */
