@@ -13,9 +13,13 @@
  */
 import type { Block, IfStatement, ProbePoint, Statement } from '../ast/staptree';
 import { reportError, SemanticError, type DerivedProbe, type Elaboration } from './model';
-import { VarUse } from './varuse';
+import { tolerateUnresolved, VarUse } from './varuse';
 
 export function semanticPassConditions(e: Elaboration): void {
+  tolerateUnresolved(e, () => conditions(e));
+}
+
+function conditions(e: Elaboration): void {
   let readsGlobal: DerivedProbe | undefined;
   for (const p of [...e.probes]) {
     const cond = p.location.condition ?? p.condition;

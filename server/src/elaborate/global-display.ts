@@ -31,11 +31,16 @@ import type { Token } from '../passes/parse/token';
 import { strverscmp } from '../util/strverscmp';
 import type { Annotated, DerivedProbe, Elaboration, ElabVar } from './model';
 import { collectVarUse } from './optimize-unused-vars';
+import { tolerateUnresolved } from './varuse';
 
 const STATS = ['count', 'min', 'max', 'sum', 'avg'] as const;
 
 export function addGlobalVarDisplay(e: Elaboration): void {
   if (e.options.noGlobalVarDisplay) return;
+  tolerateUnresolved(e, () => globalVarDisplay(e));
+}
+
+function globalVarDisplay(e: Elaboration): void {
   const vu = collectVarUse(e);
   for (const g of [...e.globals]) {
     if ((vu.read.has(g) && vu.used.has(g)) || !vu.written.has(g)) continue;

@@ -35,7 +35,7 @@ import { semanticPassOpt2 } from './optimize-unused-vars';
 import { OptimizerWarnings } from './optimize-warnings';
 import { semanticPassTypesEarly } from './types';
 import { semanticPassOpt5 } from './void-reducer';
-import { VarUse } from './varuse';
+import { tolerateUnresolved, VarUse } from './varuse';
 
 /** elaborate.cxx `semantic_pass_opt1`: functions no probe body reaches are dropped. */
 export function semanticPassOpt1(e: Elaboration): boolean {
@@ -157,6 +157,10 @@ function programSize(e: Elaboration): number {
 
 /** elaborate.cxx `semantic_pass_optimize1`. */
 export function semanticPassOptimize1(e: Elaboration): void {
+  tolerateUnresolved(e, () => optimize1(e));
+}
+
+function optimize1(e: Elaboration): void {
   const warn = new OptimizerWarnings(e);
   const optimize = !e.options.unoptimized;
   // Every round that changes something removes or rewrites at least one node, and a chain of
@@ -209,6 +213,8 @@ function removeEmptyProbes(e: Elaboration): void {
 /** elaborate.cxx `semantic_pass_optimize2`: opt6 and opt7, not with `-u`. */
 export function semanticPassOptimize2(e: Elaboration): void {
   if (e.options.unoptimized) return;
-  semanticPassOpt6(e);
-  semanticPassOpt7(e);
+  tolerateUnresolved(e, () => {
+    semanticPassOpt6(e);
+    semanticPassOpt7(e);
+  });
 }

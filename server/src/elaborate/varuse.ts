@@ -19,13 +19,31 @@
  */
 import type { Expression, Statement, Symbol } from '../ast/staptree';
 import type { Node } from '../ast/walk';
-import { SemanticError, type Annotated, type ElabFunction, type ElabVar } from './model';
+import { errorCount, SemanticError, type Annotated, type Elaboration, type ElabFunction, type ElabVar } from './model';
 import { forEachChild } from './optimize-replace';
 import type { EmbeddedAnnotations } from './symbols';
 
 /** staptree.cxx `embeddedcode::tagged_p` / `embedded_expr::tagged_p`: a plain substring test. */
 export function taggedP(code: string, tag: string): boolean {
   return code.includes(tag);
+}
+
+/** The throw site of `symbol without referent` (varuse_collecting_visitor::visit_symbol). */
+export const NO_REFERENT_SITE = 'varuse_collecting_visitor::visit_symbol';
+
+/**
+ * Runs `step`, except that with `--keep-going` after earlier errors, a symbol left without
+ * referent by those errors ends the step quietly instead of adding `symbol without referent`
+ * (with no earlier error it is stap's own error, the map-iteration quirk, and is reported).
+ */
+export function tolerateUnresolved(e: Elaboration, step: () => void): void {
+  const lenient = e.options.keepGoing && errorCount(e) > 0;
+  try {
+    step();
+  } catch (err) {
+    if (lenient && err instanceof SemanticError && err.site === NO_REFERENT_SITE) return;
+    throw err;
+  }
 }
 
 export class VarUse {
@@ -208,7 +226,7 @@ export class VarUse {
 
   private visitSymbol(s: Annotated<Symbol>): void {
     const v = s.referent;
-    if (!v) throw new SemanticError('symbol without referent', s.tok, undefined, 'varuse_collecting_visitor::visit_symbol');
+    if (!v) throw new SemanticError('symbol without referent', s.tok, undefined, NO_REFERENT_SITE);
     if (this.lvalue === s || this.lrvalue === s) this.written.add(v);
     if (this.lvalue !== s || this.lrvalue === s) {
       this.read.add(v);
