@@ -35,7 +35,7 @@ import type {
   Statement,
 } from '../ast/staptree';
 import type { Node } from '../ast/walk';
-import { SemanticError, type Annotated, type Elaboration } from './model';
+import { SemanticError, sortedFunctions, type Annotated, type Elaboration } from './model';
 import { isStatement, replaceChildren } from './optimize-replace';
 import { sideEffectFree } from './varuse';
 
@@ -374,7 +374,6 @@ function compareBytes(a: string, b: string): number {
 export function semanticPassConstFold(e: Elaboration, options: ConstFoldOptions = {}): boolean {
   const cf = new ConstFolder(options);
   for (const p of e.probes) p.body = cf.statement(p.body);
-  for (const f of [...e.functions.values()].sort((a, b) => (a.mangled < b.mangled ? -1 : a.mangled > b.mangled ? 1 : 0)))
-    f.body = cf.statement(f.body);
+  for (const f of sortedFunctions(e)) f.body = cf.statement(f.body);
   return cf.changed;
 }
