@@ -188,6 +188,29 @@ semantic error: type was first inferred here (string): identifier 'g' at :2:22
     assert.equal(r.warningCount, 2);
   });
 
+  test('warnings are de-duplicated by message, whatever the token, unless -v; a suppressed one moves no state', () => {
+    const C: SourceFile = { name: 'c.stp', text: 'probe begin { x = 1; x = 2; println(1) }\n' };
+    const D: SourceFile = { name: 'd.stp', text: 'probe end { x = 3 }\n' };
+    const ws: Pass2Diagnostic[] = [
+      { kind: 'warning', warning: { message: "Eliding assignment to 'x'", tok: tok(C, 'operator', '=', 1, 17) } },
+      { kind: 'warning', warning: { message: "Eliding assignment to 'x'", tok: tok(D, 'operator', '=', 1, 15) } },
+      { kind: 'warning', warning: { message: 'Eliding side-effect-free expression ', tok: tok(C, 'identifier', 'x', 1, 15) } },
+    ];
+    const quiet = new Reporter({ verbose: 0, suppressWarnings: false });
+    printPass2Diagnostics(ws, quiet, 0);
+    assert.deepEqual(
+      quiet.text.split('\n').filter((l) => l.startsWith('WARNING')),
+      ["WARNING: Eliding assignment to 'x': operator '=' at c.stp:1:17", 'WARNING: Eliding side-effect-free expression : identifier \'x\' at :1:15'],
+    );
+    assert.equal(quiet.warningCount, 2);
+    quiet.reportSuppression();
+    assert.ok(quiet.text.endsWith('\nNumber of similar warning messages suppressed: 1.\nRerun with -v to see them.\n'), quiet.text);
+    const loud = new Reporter({ verbose: 1, suppressWarnings: false });
+    printPass2Diagnostics(ws, loud, 1);
+    assert.equal(loud.warningCount, 3);
+    assert.match(loud.text, /at d\.stp:1:15\n[^]*identifier 'x' at c\.stp:1:15\n/);
+  });
+
   test('trace lines print at their verbosity, in order with the diagnostics', () => {
     const diagnostics: Pass2Diagnostic[] = [
       { kind: 'verbose', level: 2, text: 'derive-probes (location #0): begin of keyword at g.stp:2:1\n' },
@@ -231,6 +254,10 @@ const SCRIPTS: Record<string, [string, string[], string[]]> = {
   'unused-args': ['probe begin { println(@1) }', [], ['a', 'b', 'c']],
   'unused-args-failing': ['probe begin { println(@1); foo() }', [], ['a', 'b']],
   'unused-args-E': ['probe begin { println(@1) }', ['-E', 'probe end { println(@3) }'], ['a', 'b', 'c', 'd']],
+  'warnings-by-message': ['probe begin { x = 1; x = 2; println(1) }', [], []],
+  'warnings-by-message-v': ['probe begin { x = 1; x = 2; println(1) }', ['-v'], []],
+  'suppressed-warning-keeps-token-state': ['@define min %( 1 %) probe begin { x = 1; println(1) }', ['-E', '@define min %( 2 %) probe end { println(2) }'], []],
+  'suppressed-errors-and-warnings': ['probe begin { x = 1; x = 2; a = "s"; a = 1; b = "s"; b = 2; println(a, b) }', [], []],
   'undeclared-array': ['probe begin { a[1] = 2 }', [], []],
   'inconsistent-arity': ['global a\nprobe begin { a[1] = 1; a[1,2] = 2 }', [], []],
 };

@@ -7,7 +7,8 @@
  * - errors are de-duplicated by throw site (`ParseError.site`, stap's `ERR_SRC`) unless `-v`;
  *   suppressed ones are counted and reported at exit (`Number of similar error messages
  *   suppressed: N.` + `Rerun with -v to see them.`);
- * - warnings are de-duplicated by their full text, and silenced by `-w`;
+ * - warnings are de-duplicated by their message (whatever the token) unless `-v`, counted for
+ *   `Number of similar warning messages suppressed: N.`, and silenced by `-w`;
  * - a warning's token drops its file name when the previous warning token came from the same
  *   file (`identifier 'max' at :2:9`). Parse errors always print the file name and do not
  *   change that state. "Same file" is stap's `stapfile*` pointer equality, so a file whose
@@ -105,6 +106,7 @@ export class Reporter {
   private readonly seenSites = new Set<string>();
   private readonly seenWarnings = new Set<string>();
   private suppressed = 0;
+  private suppressedWarnings = 0;
   /** The file of the last token printed by `print_token` (warnings, semantic errors). */
   private lastTokenFile: unknown;
   /** Warnings printed (stap `seen_warnings`): under `-W` they fail the run. */
@@ -169,18 +171,25 @@ export class Reporter {
 
   /**
    * Prints a warning (session.cxx `print_warning`): `WARNING: MSG` or `WARNING: MSG: TOKEN` with
-   * ` source:` and caret lines; nothing with `-w`; the same text only once.
+   * ` source:` and caret lines; nothing with `-w`; the same message only once unless `-v`.
    */
   warning(w: Warning): void {
     if (this.options.suppressWarnings) return;
+    // Keyed on the message alone (not the token), and only without -v; a suppressed warning
+    // prints nothing, so it does not move the print_token state either.
+    if (this.options.verbose === 0) {
+      if (this.seenWarnings.has(w.message)) {
+        this.suppressedWarnings++;
+        return;
+      }
+      this.seenWarnings.add(w.message);
+    }
     let text = `WARNING: ${w.message}`;
     if (w.token) {
       text += `: ${this.printToken(w.token)}\n${sourceLines(w.token, 1)}${chainLines(w.token, 1)}`;
     } else {
       text += '\n';
     }
-    if (this.seenWarnings.has(text)) return;
-    this.seenWarnings.add(text);
     this.warningCount++;
     this.out += text;
   }
@@ -215,11 +224,15 @@ export class Reporter {
     return true;
   }
 
-  /** The exit-time `Number of similar error messages suppressed` lines (`report_suppression`). */
+  /**
+   * The exit-time lines (`report_suppression`): `Number of similar error messages suppressed: N.`,
+   * `Number of similar warning messages suppressed: N.`, each when N > 0, then one
+   * `Rerun with -v to see them.`.
+   */
   reportSuppression(): void {
-    if (this.suppressed > 0) {
-      this.out += `Number of similar error messages suppressed: ${this.suppressed}.\nRerun with -v to see them.\n`;
-    }
+    if (this.suppressed > 0) this.out += `Number of similar error messages suppressed: ${this.suppressed}.\n`;
+    if (this.suppressedWarnings > 0) this.out += `Number of similar warning messages suppressed: ${this.suppressedWarnings}.\n`;
+    if (this.suppressed > 0 || this.suppressedWarnings > 0) this.out += 'Rerun with -v to see them.\n';
   }
 
   get suppressedCount(): number {
