@@ -31,7 +31,7 @@ import type {
   StapFile,
   Symbol,
 } from '../ast/staptree';
-import { childNodes, type Node } from '../ast/walk';
+import { childNodes, walk, type Node } from '../ast/walk';
 import type { Token } from '../passes/parse/token';
 import { deriveProbes } from './derive';
 import { findFunctions, functionCandidates, securityErrors, useFunction } from './functions';
@@ -229,6 +229,9 @@ export class SymbolResolver {
       case 'embedded_expr':
         this.pragmas(x.code, x.tok, x as EmbeddedAnnotations);
         return;
+      case 'probewrite_op':
+        // Alias expansion folds the ones in alias bodies; any other is an error.
+        throw unexpectedProbewrite(x.tok);
       case 'ternary_expression':
         this.expression(x.cond);
         this.expression(x.truevalue);
@@ -305,6 +308,13 @@ export class SymbolResolver {
         'visit_functioncall:unresolved',
       );
     }
+    // A function is checked for a stray @probewrite before it joins s.functions.
+    for (const fd of fds) {
+      if (!this.e.functions.has(fd.mangled)) {
+        const stray = findProbewrite(fd.body);
+        if (stray) throw unexpectedProbewrite(stray);
+      }
+    }
     call.referents = fds;
     for (const fd of fds) {
       useFunction(this.e, fd);
@@ -329,6 +339,20 @@ export class SymbolResolver {
       }
     }
   }
+}
+
+function unexpectedProbewrite(tok: Token): SemanticError {
+  return new SemanticError('unexpected @probewrite', tok, undefined, 'probewrite');
+}
+
+/** The token of the first `@probewrite` in `body`, if any. */
+function findProbewrite(body: Statement): Token | undefined {
+  let found: Token | undefined;
+  walk(body, (n) => {
+    if (found) return false;
+    if (n.kind === 'probewrite_op') found = n.tok;
+  });
+  return found;
 }
 
 /**
