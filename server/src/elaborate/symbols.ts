@@ -176,6 +176,16 @@ export class SymbolResolver {
     if (s.base.kind === 'symbol') {
       const array = s.base as Annotated<Symbol>;
       if (!array.referent) this.bindArray(array, s.indexes.length, 'visit_foreach_loop:unresolved');
+      // A slice must have one entry per index; stap words it as a lookup failure, with the
+      // array's (by now mangled) name.
+      if (s.arraySlice.length > 0 && s.arraySlice.length !== s.indexes.length) {
+        throw new SemanticError(
+          `unresolved arity-${s.arraySlice.length} global array ${array.name}, missing global declaration?`,
+          array.tok,
+          undefined,
+          'visit_foreach_loop:slice',
+        );
+      }
     } else {
       this.expression(s.base);
     }
