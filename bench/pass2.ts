@@ -11,7 +11,7 @@
 //    on the largest example (by size; with --assume-debuginfo and its .meta arguments, so pass 2
 //    goes all the way instead of stopping at the first probe without debuginfo) and on the
 //    largest example stap accepts; stap's own figure for the same command next to it.
-// Prints ratios; asserts nothing. Targets (from the pass-2 issue): cold stap-ls -p2 CPU at most
+// STAP_BENCH_PASS2_COLD=0 measures only part 2 (seconds instead of minutes). Prints ratios; asserts nothing. Targets (from the pass-2 issue): cold stap-ls -p2 CPU at most
 // half of stap's; warm pass 2 under 20 ms on the largest example.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,8 @@ import { fmtMs, makeFakeKbuild, median, which, type BenchContext, type Row, type
 const RUNS = Number(process.env.STAP_BENCH_RUNS ?? 5);
 const EXAMPLE_RUNS = Number(process.env.STAP_BENCH_EXAMPLE_RUNS ?? 1);
 const WARM_RUNS = 10;
+/** `STAP_BENCH_PASS2_COLD=0`: only the warm in-process figures (quick, for work on pass 2's speed). */
+const COLD = process.env.STAP_BENCH_PASS2_COLD !== '0';
 const root = join(__dirname, '..');
 const GROUP_OURS = 'stap-ls -p2';
 const GROUP_STAP = 'stap -p2';
@@ -142,7 +144,7 @@ export async function benchPass2(_ctx: BenchContext): Promise<Section> {
 
     // Which examples does stap accept here? (Untimed, two at a time.)
     let accepted: string[] = [];
-    if (haveStap) {
+    if (haveStap && COLD) {
       const statuses = await pool(examples.map((s) => () => stapStatus(argvOf(s))), 2);
       accepted = examples.filter((_, i) => statuses[i] === 0);
     }
@@ -153,7 +155,7 @@ export async function benchPass2(_ctx: BenchContext): Promise<Section> {
       const what = EXAMPLE_RUNS === 1 ? 'sum' : 'sum of medians';
       cases.push({ label: `the ${accepted.length} examples stap accepts (${what})`, argvs: accepted.map(argvOf), runs: EXAMPLE_RUNS });
     }
-    cases.push({ label: 'many-tapsets script (~40 tapset functions)', argvs: [['-r', kbuild.dir, '-p2', many]], runs: RUNS });
+    if (COLD) cases.push({ label: 'many-tapsets script (~40 tapset functions)', argvs: [['-r', kbuild.dir, '-p2', many]], runs: RUNS });
     for (const { label, argvs, runs } of cases) {
       const sum = { ours: 0, bare: 0, stap: 0 };
       const peak = { ours: 0, bare: 0, stap: 0 };
@@ -233,7 +235,8 @@ export async function benchPass2(_ctx: BenchContext): Promise<Section> {
       else process.env.STAP_LS_CACHE = previousCache;
     }
     if (!haveStap) notes.push('stap is not installed: only stap-ls figures.');
-    notes.push(
+    if (!COLD) notes.push('STAP_BENCH_PASS2_COLD=0: cold figures not measured');
+    if (COLD) notes.push(
       `cold figures: median of ${RUNS} processes for the script (STAP_BENCH_RUNS), ${EXAMPLE_RUNS} per example (STAP_BENCH_EXAMPLE_RUNS); ` +
         'stap-ls bundled from the current sources into a temp dir',
     );
