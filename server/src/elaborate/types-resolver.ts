@@ -564,8 +564,8 @@ export class TypeResolver {
         this.resolveAs(e, 'long');
         return;
       case 'target_deref':
+        // The address is visited with the parent's expectation still in `t`, as stap does.
         if (t !== 'long' && t !== 'unknown') this.invalid(e.tok, t);
-        this.t = 'long';
         this.visitExpression(e.addr);
         this.resolveAs(e, 'long');
         return;
