@@ -146,6 +146,18 @@ describe('stap-ls -p2 runs (checked without stap)', () => {
     assert.equal(w.status, 0, w.stderr);
   });
 
+  test('--keep-going: later steps still run after an error, so independent errors all show', () => {
+    const script = 'probe begin { foo() } probe end { a = 1; a = "s"; println(a) }';
+    const first = runStapLs(['-r', kbuild!.dir, '-p2', '-e', script]);
+    const all = runStapLs(['-r', kbuild!.dir, '-p2', '--keep-going', '-e', script]);
+    assert.equal(first.status, 1);
+    assert.equal(all.status, 1);
+    assert.match(first.stderr, /unresolved function foo/);
+    assert.doesNotMatch(first.stderr, /type mismatch/);
+    assert.match(all.stderr, /unresolved function foo[^]*type mismatch/);
+    assert.ok(all.stderr.endsWith(PASS2_FAILED), all.stderr);
+  });
+
   test('a missing System.map warns at every pass, unless -w', () => {
     const r = runStapLs(['-r', noMap, '-p1', '-e', 'probe begin { }']);
     assert.equal(r.status, 0);
