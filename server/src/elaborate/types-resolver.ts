@@ -525,7 +525,11 @@ export class TypeResolver {
         return;
       case 'symbol': {
         const v = (e as Annotated<Symbol>).referent;
-        if (!v) throw new SemanticError(`internal error: unresolved symbol '${e.name}'`, e.tok, undefined, 'elaborate.cxx:symbol');
+        if (!v) {
+          // Only after a symbol error, which --keep-going goes past: nothing more to say here.
+          if (this.e.options.keepGoing) return void this.numStillUnresolved++;
+          throw new SemanticError(`internal error: unresolved symbol '${e.name}'`, e.tok, undefined, 'elaborate.cxx:symbol');
+        }
         this.resolve2(e, v, t);
         return;
       }
@@ -724,7 +728,10 @@ export class TypeResolver {
       return;
     }
     const v = (e.base as Annotated<Symbol>).referent;
-    if (!v) throw new SemanticError(`internal error: unresolved symbol '${e.base.name}'`, e.tok, undefined, 'elaborate.cxx:arrayindex');
+    if (!v) {
+      if (this.e.options.keepGoing) return void this.numStillUnresolved++;
+      throw new SemanticError(`internal error: unresolved symbol '${e.base.name}'`, e.tok, undefined, 'elaborate.cxx:arrayindex');
+    }
     this.resolve2(e, v, this.t);
     if (e.indexes.length !== Math.max(v.arity, 0)) this.unresolved(e.tok);
     else this.visitIndexes(e.indexes, v);
@@ -734,6 +741,13 @@ export class TypeResolver {
   private visitFunctionCall(e: FunctionCall): void {
     const refs = (e as Annotated<FunctionCall>).referents;
     if (!refs || refs.length === 0) {
+      if (this.e.options.keepGoing) {
+        for (const a of e.args) {
+          this.t = 'unknown';
+          this.visitExpression(a);
+        }
+        return void this.numStillUnresolved++;
+      }
       throw new SemanticError(`internal error: unresolved function call to '${e.function}'`, e.tok, undefined, 'elaborate.cxx:functioncall');
     }
     const original = this.t;
