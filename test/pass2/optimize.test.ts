@@ -55,6 +55,12 @@ probe begin { g1++; g2 += 1; a1[1] = 1; foreach (k in a1) println(k); a2[1] = 2;
   'display-read-modify-write': `global g1, g2, g3, h, a, s
 probe begin { x = g1++; println(x); g2++; h = 1; g3 += h; a[1]++; s <<< 1; @count(s) }
 `,
+  'display-disabled': `global g, a
+probe begin { g = 1; a[1] = "x" }
+`,
+  'display-with-G': `global s1, r
+probe begin { s1 = "x"; println(r) }
+`,
   'void-statements': `global g, a, b
 function f(x) { g = x; return 1 }
 function p(x) { return x + 1 }
@@ -152,6 +158,8 @@ const KNOWN: Record<string, string> = {
 const GUARD_FLAGS: Record<string, string[]> = {
   'embedded-side-effects': ['-g'],
   'pragma-read-global': ['-g'],
+  'display-disabled': ['--no-global-var-display'],
+  'display-with-G': ['-G', 's1=hello', '-G', 'r=4'],
 };
 
 function mask(stderr: string): string {
