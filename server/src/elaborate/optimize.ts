@@ -1,7 +1,7 @@
 /**
  * The optimiser: elaborate.cxx `semantic_pass_optimize1` and `semantic_pass_optimize2`.
  *
- * optimize1 repeats, until a round changes nothing (bounded by ITERATION_LIMIT):
+ * optimize1 repeats, until a round changes nothing (at most ITERATION_LIMIT + program size):
  *   overload pruning, opt1 (unreachable functions), opt2 (unused variables), opt3 (dead
  *   assignments), opt4 (dead statements) — none of these with `-u` —, opt5 (void statements),
  *   the type pass (only in a round where nothing changed yet) and constant folding, dead

@@ -11,8 +11,8 @@
  * - `@defined(…);`, `@entry(…);`, `@perf(…);` disappear.
  * Each new statement is reduced again. Everything else (assignments, `++`, array accesses,
  * `in`, stat and hist ops, calls with side effects, prints) stays. Only the expression of an
- * expression statement is in void position: conditions, return
- * values, arguments and even a `for` loop's init and increment are not touched.
+ * expression statement is in void position: conditions, return values, arguments and even a
+ * `for` loop's init and increment are not touched.
  */
 import type { Block, Expression, Statement, TargetComponent } from '../ast/staptree';
 import { sortedFunctions, type Annotated, type Elaboration, type ElabVar } from './model';
