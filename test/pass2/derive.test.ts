@@ -27,6 +27,8 @@ interface Case {
   errors: string[];
   /** The whole stdout, for the `-v` cases (bodies as alias expansion composes them). */
   stdout?: string;
+  /** The whole stderr (Debian's Tip line removed), where warnings matter. */
+  stderr?: string;
   /** FIXME: what stap-ls prints instead today, when it differs. */
   known?: { probes?: string[]; errors?: string[]; stdout?: string };
 }
@@ -434,6 +436,14 @@ const CASES: Case[] = [
     probes: ["kprobe.function(\"sys_open\")? /*  name = sys_open*/ /* <- nd1_syscall.open = kprobe.function(\"compat_sys_open\")?, kprobe.function(\"sys32_open\")?, kprobe.function(\"sys_open\")? <- nd1_syscall.open** */", "kprobe.function(\"sys_open\").return? /*  name = sys_open*/ /* <- nd1_syscall.open.return = kprobe.function(\"compat_sys_open\").return?, kprobe.function(\"sys32_open\").return?, kprobe.function(\"sys_open\").return? <- nd1_syscall.open** */", "kprobe.function(\"sys_open\").call? /*  name = sys_open*/ /* <- nd1_syscall.open = kprobe.function(\"compat_sys_open\")?, kprobe.function(\"sys32_open\")?, kprobe.function(\"sys_open\")? <- nd1_syscall.open** */", "kprobe.function(\"sys_open\").return? /*  name = sys_open*/ /* <- nd1_syscall.open = kprobe.function(\"compat_sys_open\")?, kprobe.function(\"sys32_open\")?, kprobe.function(\"sys_open\")? <- nd1_syscall.open** */", "begin(-9223372036854775808) /* <- init = begin(-9223372036854775808) <- init */"],
     errors: [],
   },
+  {
+    name: "an alias-derived probe points at the use (elided-probe warning)",
+    argv: ["-e", "probe a = timer.s(1), begin { } probe a { x = \"s\" . 1 }"],
+    status: 1,
+    probes: [],
+    errors: ["semantic error: no probes found"],
+    stderr: "WARNING: Eliding assignment to 'x': operator '=' at <input>:1:45\n source: probe a = timer.s(1), begin { } probe a { x = \"s\" . 1 }\n                                                     ^\nWARNING: Eliding side-effect-free expression : identifier 'x' at :1:43\n source: probe a = timer.s(1), begin { } probe a { x = \"s\" . 1 }\n                                                   ^\nWARNING: Probe 'timer' has been elided: identifier 'a' at :1:39\n source: probe a = timer.s(1), begin { } probe a { x = \"s\" . 1 }\n                                               ^\nWARNING: Probe 'begin' has been elided: identifier 'a' at :1:39\n source: probe a = timer.s(1), begin { } probe a { x = \"s\" . 1 }\n                                               ^\nsemantic error: no probes found\n\nPass 2: analysis failed.  [man error::pass2]\nNumber of similar warning messages suppressed: 2.\nRerun with -v to see them.\n",
+  },
 ];
 
 const RECORDED_KBUILD = '/tmp/kb';
@@ -465,6 +475,7 @@ describe('probe-point resolution matches stap', () => {
       assert.deepEqual(got.probes, want.probes, out.stdout);
       assert.equal(out.status, c.status, out.stderr);
       if (c.stdout !== undefined) assert.equal(out.stdout, c.known?.stdout ?? c.stdout);
+      if (c.stderr !== undefined) assert.equal(out.stderr, c.stderr.split(RECORDED_KBUILD).join(kbuild.dir));
     });
   }
 });
@@ -483,6 +494,7 @@ describe('the recordings are what stap prints', () => {
       assert.deepEqual(got.probes, c.probes);
       assert.equal(r.status, c.status);
       if (c.stdout !== undefined) assert.equal(r.stdout, c.stdout);
+      if (c.stderr !== undefined) assert.equal(stripTip(r.stderr), c.stderr.split(RECORDED_KBUILD).join(kbuild.dir));
     });
   }
 });

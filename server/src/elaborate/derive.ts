@@ -276,7 +276,9 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
     let locals: ElabVar[] = [];
     const derived = (location: ProbePoint, body: Statement): DerivedProbe => ({
       kind: 'derived_probe',
-      tok: p.outer.probe.tok,
+      // stap's derived_probe keeps the token of the probe it was built from: the `probe` keyword
+      // of a written probe, the use's first component for an alias expansion (warnings point there).
+      tok: p.tok,
       location,
       origin: p.origin,
       body,
