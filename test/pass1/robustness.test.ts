@@ -51,6 +51,13 @@ test(`${MUTANTS} mutants through stap-ls -p1: no exception, no hang, stap's fail
   let failed = 0;
   let slowest = 0;
   try {
+    // The worker's first script loads the tapset library (seconds on a busy machine): do that
+    // once, untimed, so that the time bound applies to each mutant alone.
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.postMessage({ index: -1, text: 'probe begin { }' });
+    });
     for (const mutant of mutants) {
       const started = performance.now();
       const reply = await new Promise<{ status?: number; stderr?: string; exception?: string } | 'hang'>((resolve, reject) => {
@@ -63,7 +70,7 @@ test(`${MUTANTS} mutants through stap-ls -p1: no exception, no hang, stap's fail
         worker.postMessage({ index: mutant.index, text: mutant.text });
       });
       const elapsed = performance.now() - started;
-      if (mutant.index > 0) slowest = Math.max(slowest, elapsed);
+      slowest = Math.max(slowest, elapsed);
       const where = `mutant #${mutant.index} of ${mutant.source} (${mutant.kinds.join('+')})`;
       if (reply === 'hang') {
         problems.push(`${where}: no answer after ${PER_SCRIPT_MS} ms`);

@@ -33,6 +33,8 @@ const MUTANTS = Number(process.env.STAP_FUZZ_PASS2_MUTANTS ?? 1000);
 const SEED = Number(process.env.STAP_FUZZ_SEED ?? 2024);
 /** A fuzzed script may take this long (the first one also loads the tapset library). */
 const PER_SCRIPT_MS = 15_000;
+/** The bound for a new worker's first, library-loading run. */
+const WARM_UP_MS = 300_000;
 /** An adversarial script may take this long. */
 const ADVERSARIAL_MS = 30_000;
 const ROOT = join(__dirname, '..', '..');
@@ -79,7 +81,16 @@ class Runner {
 
   /** Runs one script; 'hang' when it took longer than `limitMs` (the worker is then replaced). */
   async run(index: number, text: string, options: string[], limitMs: number): Promise<Reply | 'hang'> {
-    const worker = this.start();
+    if (!this.worker) {
+      // A new worker's first script loads the tapset library (seconds on a busy machine): do
+      // that untimed, so that the bound applies to each mutant alone.
+      const warm = await this.send(this.start(), -1, 'probe begin { }', [], WARM_UP_MS);
+      if (warm === 'hang') await this.stop();
+    }
+    return this.send(this.start(), index, text, options, limitMs);
+  }
+
+  private async send(worker: Worker, index: number, text: string, options: string[], limitMs: number): Promise<Reply | 'hang'> {
     const reply = await new Promise<Reply | 'hang'>((resolve, reject) => {
       const timer = setTimeout(() => resolve('hang'), limitMs);
       const onMessage = (m: Reply) => {
