@@ -9,12 +9,15 @@
  * declaration. Copying every tapset body up front would cost more than the rest of the pass,
  * so an ElabFunction starts out sharing the declaration's body and parameters, and gets its own
  * copies when it enters `e.functions` ({@link useFunction}); nothing reads or annotates a
- * function before that.
+ * function before that. The ElabFunction itself is made on first lookup, and the overload
+ * numbering reads the library's summaries, so a tapset file is parsed only when a call picks one
+ * of its functions (library-view.ts).
  */
 import type { FunctionDecl, StapFile } from '../ast/staptree';
 import { deepCopy } from '../ast/walk';
 import type { SourceFile, Token } from '../passes/parse/token';
 import { detoxPath } from '../ast/staptree';
+import { libraryViewOf, type LibraryFileView } from './library-view';
 import { pullInFile, SemanticError, type ElabFunction, type ElabVar, type Elaboration } from './model';
 
 /** The ElabFunctions that have their own body and parameters (see the header). */
@@ -24,19 +27,85 @@ function elabFunction(decl: FunctionDecl, mangled: string, file: StapFile): Elab
   return { ...decl, mangled, file, locals: [] };
 }
 
+/** Where a numbered function's declaration is: a library file (parsed on use) or a user file. */
+interface FunctionEntry {
+  view?: LibraryFileView;
+  file?: StapFile;
+  /** Its index in the file's `functions`. */
+  index: number;
+  arity: number;
+}
+
+/** The library's part of the overload table, from the summaries: built once per library. */
+interface LibraryFunctionTable {
+  counts: Map<string, number>;
+  entries: Map<string, FunctionEntry>;
+  /** The public function names of every library file, in file order (the suggestions' pool). */
+  publicNames: string[];
+}
+
+const libraryTables = new WeakMap<readonly LibraryFileView[], LibraryFunctionTable>();
+const userTables = new WeakMap<Elaboration, Map<string, FunctionEntry>>();
+
+function libraryTable(library: readonly LibraryFileView[]): LibraryFunctionTable {
+  let table = libraryTables.get(library);
+  if (table) return table;
+  table = { counts: new Map(), entries: new Map(), publicNames: [] };
+  for (const view of library) {
+    view.summary.functions.forEach((fn, index) => {
+      const n = table!.counts.get(fn.unmangledName) ?? 0;
+      table!.counts.set(fn.unmangledName, n + 1);
+      table!.entries.set(`${fn.name}__overload_${n}`, { view, index, arity: fn.arity });
+      if (fn.name.startsWith('__global_')) table!.publicNames.push(fn.unmangledName);
+    });
+  }
+  libraryTables.set(library, table);
+  return table;
+}
+
 /**
  * Numbers every function of every parsed file, in parse order (library files in search order,
- * then the user files): `e.allFunctions` by mangled name, `e.overloadCount` per unmangled name.
+ * then the user files): `e.overloadCount` per unmangled name. The library's part comes from the
+ * summaries, once per library; ElabFunctions are made on lookup ({@link lookupFunction}).
  */
 export function buildFunctionTable(e: Elaboration): void {
-  for (const file of [...e.libraryFiles, ...e.userFiles]) {
-    for (const decl of file.functions) {
+  const table = libraryTable(e.library);
+  for (const [name, n] of table.counts) e.overloadCount.set(name, n);
+  const user = new Map<string, FunctionEntry>();
+  for (const file of e.userFiles) {
+    file.functions.forEach((decl, index) => {
       const n = e.overloadCount.get(decl.unmangledName) ?? 0;
       e.overloadCount.set(decl.unmangledName, n + 1);
-      const mangled = `${decl.name}__overload_${n}`;
-      e.allFunctions.set(mangled, elabFunction(decl, mangled, file));
-    }
+      user.set(`${decl.name}__overload_${n}`, { file, index, arity: decl.formalArgs.length });
+    });
   }
+  userTables.set(e, user);
+}
+
+function functionEntry(e: Elaboration, mangled: string): FunctionEntry | undefined {
+  return userTables.get(e)?.get(mangled) ?? libraryTables.get(e.library)?.entries.get(mangled);
+}
+
+/** The number of parsed functions (user and library): bounds symbol resolution's loop. */
+export function functionCount(e: Elaboration): number {
+  let n = 0;
+  for (const c of e.overloadCount.values()) n += c;
+  return n;
+}
+
+/**
+ * The ElabFunction of the parsed function `mangled` (`__global_f__overload_0`), made on first
+ * lookup in this elaboration (parsing its library file if it was not yet), or undefined.
+ */
+export function lookupFunction(e: Elaboration, mangled: string): ElabFunction | undefined {
+  let fn = e.allFunctions.get(mangled);
+  if (fn) return fn;
+  const entry = functionEntry(e, mangled);
+  if (!entry) return undefined;
+  const file = entry.file ?? entry.view!.stapfile;
+  fn = elabFunction(file.functions[entry.index], mangled, file);
+  e.allFunctions.set(mangled, fn);
+  return fn;
 }
 
 /** A fresh parameter for this elaboration. */
@@ -70,23 +139,27 @@ export function isFunctionInUse(fn: ElabFunction): boolean {
  */
 export function findFunctions(e: Elaboration, name: string, arity: number, tok: Token): ElabFunction[] {
   const found: ElabFunction[] = [];
-  let last: ElabFunction | undefined;
+  let lastName: string | undefined;
   const alternatives = e.overloadCount.get(name) ?? 0;
   const privatePrefix = `__private_${detoxPath(tok.location.file.name)}`;
   for (let alt = 0; alt < alternatives; alt++) {
     for (const mangled of [`__global_${name}__overload_${alt}`, `${privatePrefix}${name}__overload_${alt}`]) {
-      const fn = e.functions.get(mangled) ?? e.allFunctions.get(mangled);
-      if (!fn) continue;
-      if (fn.formalArgs.length !== arity) {
-        last = fn;
+      // The arity comes from the summary: a library file is parsed only for a function it gives.
+      const known = e.functions.get(mangled) ?? e.allFunctions.get(mangled);
+      const fnArity = known ? known.formalArgs.length : functionEntry(e, mangled)?.arity;
+      if (fnArity === undefined) continue;
+      if (fnArity !== arity) {
+        lastName = mangled;
         continue;
       }
+      const fn = known ?? lookupFunction(e, mangled)!;
       if (!e.userFiles.includes(fn.file)) pullInFile(e, fn.file);
       found.push(fn);
       break;
     }
   }
-  if (found.length === 0 && last) {
+  const last = found.length === 0 && lastName ? (e.functions.get(lastName) ?? lookupFunction(e, lastName)) : undefined;
+  if (last) {
     throw new SemanticError(
       `arity mismatch found (function '${name}' takes ${last.formalArgs.length} args)`,
       tok,
@@ -105,9 +178,7 @@ export function findFunctions(e: Elaboration, name: string, arity: number, tok: 
 export function functionCandidates(e: Elaboration): Set<string> {
   const names = new Set<string>();
   for (const fn of e.functions.values()) names.add(fn.unmangledName);
-  for (const file of e.libraryFiles) {
-    for (const fn of file.functions) if (!fn.isPrivate) names.add(fn.unmangledName);
-  }
+  for (const name of libraryTable(e.library).publicNames) names.add(name);
   return names;
 }
 
@@ -120,14 +191,14 @@ export function taggedP(code: string, tag: string): boolean {
 function stapFileOf(e: Elaboration, source: SourceFile): StapFile | undefined {
   for (const f of e.files) if (f.file === source) return f;
   for (const f of e.userFiles) if (f.file === source) return f;
-  for (const f of e.libraryFiles) if (f.file === source) return f;
-  return undefined;
+  return libraryViewOf(e.library, source)?.stapfile;
 }
 
 /**
  * elaborate.cxx `functioncall_security_check`: the errors a call to `fn` at `tok` gives (stap
  * prints them and goes on resolving). An embedded-C function needs `/* unprivileged *\/` (or
- * `/* myproc-unprivileged *\/`) below stapsys, and a `/* guru *\/` one needs a privileged caller.
+ * `/* myproc-unprivileged *\/`) below stapsys, `/* bpf *\/` under `--runtime=bpf`, and a
+ * `/* guru *\/` one needs a privileged caller.
  */
 export function securityErrors(e: Elaboration, fn: ElabFunction, tok: Token): SemanticError[] {
   const errors: SemanticError[] = [];
@@ -143,6 +214,9 @@ export function securityErrors(e: Elaboration, fn: ElabFunction, tok: Token): Se
     errors.push(
       new SemanticError(`function may not be used when --privilege=${privilege} is specified`, fn.tok, undefined, 'security:privilege'),
     );
+  }
+  if (e.session.target.runtime === 'bpf' && !taggedP(code, '/* bpf */')) {
+    errors.push(new SemanticError('function may not be used with bpf runtime', fn.tok, undefined, 'security:bpf'));
   }
   if (taggedP(code, '/* guru */') && !e.session.guru && !stapFileOf(e, tok.location.file)?.privileged) {
     errors.push(new SemanticError('function may not be used unless -g is specified', tok, undefined, 'security:guru'));
