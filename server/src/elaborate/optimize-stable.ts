@@ -3,8 +3,10 @@
  * `semantic_pass_opt7`, `stable_functioncall_visitor`; not run with `-u`).
  *
  * A stable function is one without parameters whose body is embedded C tagged `/* stable *\/`
- * (`execname`; not `pid`, whose body is a `return %{ … %}`). Each call of one becomes the local
- * `__stable_<mangled>_value` (synthetic, appended to the probe's or function's locals), assigned
+ * (`execname`; not `pid`, whose body is a `return %{ … %}`); one not also tagged `/* pure *\/`
+ * is the error `stable function must also be /* pure *\/` (the first in map order). Each call
+ * of one becomes the local `__stable_<mangled>_value` (synthetic, appended to the probe's or
+ * function's locals), assigned
  * `(__stable_…_value) = (call)` at the start of the enclosing *top scope*:
  *
  * - outside loops, every block is a top scope, and names assigned in it are visible in the
@@ -18,12 +20,16 @@
  */
 import type { Assignment, Block, Expression, FunctionCall, Statement, Symbol, VarDecl } from '../ast/staptree';
 import type { Node } from '../ast/walk';
-import { sortedFunctions, type Annotated, type Elaboration, type ElabFunction, type ElabVar } from './model';
+import { SemanticError, sortedFunctions, type Annotated, type Elaboration, type ElabFunction, type ElabVar } from './model';
 import { isStatement, replaceChildren } from './optimize-replace';
 import { taggedP } from './varuse';
 
+/** Whether calls of `f` are cached; a stable function that is not also pure is an error. */
 function isStable(f: ElabFunction): boolean {
-  return f.body.kind === 'embeddedcode' && taggedP(f.body.code, '/* stable */') && f.formalArgs.length === 0;
+  if (f.body.kind !== 'embeddedcode' || f.formalArgs.length > 0 || !taggedP(f.body.code, '/* stable */')) return false;
+  if (!taggedP(f.body.code, '/* pure */'))
+    throw new SemanticError('stable function must also be /* pure */', f.body.tok, undefined, 'semantic_pass_opt7');
+  return true;
 }
 
 class StableCaller {
@@ -137,7 +143,7 @@ class StableCaller {
 
 export function semanticPassOpt7(e: Elaboration): boolean {
   const stable = new Set<ElabFunction>();
-  for (const f of e.functions.values()) if (isStable(f)) stable.add(f);
+  for (const f of sortedFunctions(e)) if (isStable(f)) stable.add(f);
   if (stable.size === 0) return false;
   let changed = false;
   const run = (body: Statement, locals: VarDecl[]): Statement => {
