@@ -43,6 +43,7 @@ import {
   type UserScript,
 } from './passes/pass1';
 import { runPass2 } from './passes/pass2';
+import { viewsOfLoadedFiles } from './elaborate/library-view';
 import { Reporter } from './passes/parse/report';
 import type { Privilege, Runtime, Session } from './session';
 import { STAP_VERSION } from './session';
@@ -731,8 +732,8 @@ function commandLineGlobals(globals: readonly string[]): Map<string, string> {
  * printed so far fails the pass (stap counts warnings as errors), but not the unused-argument
  * ones, which come after the check.
  *
- * Pass 2 needs the library's syntax trees: a library restored from the persistent cache parses
- * its files on first access here (all of them, as pass 2 takes the whole list).
+ * Pass 2 gets the library as summaries with lazily-parsed trees (elaborate/library-view.ts): a
+ * library restored from the persistent cache parses only the files pass 2 pulls in.
  */
 function runPass2Cli<F, M>(
   o: CliOptions,
@@ -755,8 +756,8 @@ function runPass2Cli<F, M>(
     noGlobalVarDisplay: o.noGlobalVarDisplay,
   };
   const userFiles = pass1.userFiles as unknown as StapFile[];
-  const libraryFiles = pass1.libraryFiles as unknown as StapFile[];
-  const { ok: passed, elaboration } = runPass2(session, options, userFiles, libraryFiles);
+  // The library as lazily-parsed views: pass 2 parses only the files it pulls in.
+  const { ok: passed, elaboration } = runPass2(session, options, userFiles, viewsOfLoadedFiles(pass1.library.files));
   printPass2Diagnostics(elaboration.diagnostics, reporter, verbose);
   const ok = passed && !(session.warningsAsErrors && reporter.warningCount > 0);
   if (verbose > 0 && start && io.files.usage) reporter.write(pass2VerboseLine(elaboration, start, io.files.usage()));

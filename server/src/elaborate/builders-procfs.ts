@@ -12,6 +12,7 @@
  */
 import { detoxPath, type EmbeddedCode, type Expression, type StapFile, type Statement, type TargetSymbol } from '../ast/staptree';
 import type { Token } from '../passes/parse/token';
+import { libraryViewOf } from './library-view';
 import { reportError, SemanticError, type Elaboration, type ElabFunction, type ElabVar } from './model';
 
 const DATA = 'struct _stp_procfs_data *data = (struct _stp_procfs_data *)(CONTEXT->ips.procfs_data);';
@@ -41,7 +42,7 @@ const counters = new WeakMap<Elaboration, number>();
 
 function fileOf(e: Elaboration, tok: Token): StapFile | undefined {
   const src = tok.location.file;
-  return e.userFiles.find((f) => f.file === src) ?? e.libraryFiles.find((f) => f.file === src);
+  return e.userFiles.find((f) => f.file === src) ?? libraryViewOf(e.library, src)?.stapfile;
 }
 
 /** A synthetic `_procfs_value_<kind>N` function, registered in the session. */

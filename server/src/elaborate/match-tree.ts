@@ -3,7 +3,9 @@
  * component, keyed by (functor, whether it takes an argument, the argument's type). Builders are
  * bound at the node where a pattern ends: every alias of every library file first, then the
  * aliases of the user files (session.cxx `register_library_aliases`), then the built-in families
- * (tapsets.cxx `register_standard_tapsets`).
+ * (tapsets.cxx `register_standard_tapsets`). The library aliases and the families are bound once
+ * per library, from the file summaries (a file is parsed when one of its aliases is used); each
+ * run binds its user aliases on copies of the shared nodes it touches.
  *
  * This module is the data structure and its lookups; walking it for a probe point is derive.ts
  * (`match_node::find_and_build`). Children iterate in C++ `std::map<match_key>` order, so
@@ -11,6 +13,7 @@
  */
 import type { Literal, ProbeAlias, ProbePointComponent, StapFile } from '../ast/staptree';
 import { parsePattern, BUILTIN_PROBE_PATTERNS } from '../probes/builtin-families';
+import type { LibraryFileView } from './library-view';
 import { compareStrings, reportError, SemanticError, type Elaboration } from './model';
 
 /** elaborate.h `match_key`: a component name and the shape of its argument. */
@@ -82,44 +85,118 @@ export function bindPath(root: MatchNode, keys: readonly MatchKey[], builder: Bu
   node.ends.push(builder);
 }
 
+function aliasError(alias: ProbeAlias, functor: string): SemanticError {
+  return new SemanticError('while registering probe alias', alias.tok, undefined, 'register_library_aliases').chained(
+    new SemanticError(`alias component ${functor} contains illegal parameter`, undefined, undefined, 'register_library_aliases:parameter'),
+  );
+}
+
 /**
- * Binds every name of an alias (`probe a = b = …`). An alias name cannot take arguments:
- * that name is skipped with `while registering probe alias` (session.cxx
- * `register_library_aliases`).
+ * The library's part of the tree: every name of every library alias (from the file summaries;
+ * the alias itself is parsed when a probe uses it), then the built-in families. Built once per
+ * library and never mutated afterwards (a run adds its user aliases on copies, {@link patternRoot}).
+ * An alias name cannot take arguments: that name is skipped, and the error is replayed in every
+ * run (session.cxx `register_library_aliases`).
  */
-function bindAlias(e: Elaboration, root: MatchNode, alias: ProbeAlias, file: StapFile): void {
-  for (const name of alias.aliasNames) {
-    const bad = name.components.find((c: ProbePointComponent) => c.arg);
-    if (bad) {
-      reportError(
-        e,
-        new SemanticError('while registering probe alias', alias.tok, undefined, 'register_library_aliases').chained(
-          new SemanticError(`alias component ${bad.functor} contains illegal parameter`, undefined, undefined, 'register_library_aliases:parameter'),
-        ),
-      );
-      continue;
-    }
-    bindPath(root, name.components.map((c: ProbePointComponent) => componentKey(c)), { kind: 'alias', alias, file });
+interface LibraryTree {
+  root: MatchNode;
+  /** The alias names skipped for an argument, in binding order. */
+  badAliases: { view: LibraryFileView; alias: number; functor: string }[];
+}
+
+const libraryTrees = new WeakMap<readonly LibraryFileView[], LibraryTree>();
+
+function libraryTree(library: readonly LibraryFileView[]): LibraryTree {
+  let tree = libraryTrees.get(library);
+  if (tree) return tree;
+  tree = { root: newNode(), badAliases: [] };
+  for (const view of library) {
+    view.summary.aliases.forEach((names, i) => {
+      for (const name of names) {
+        const bad = name.find(([, arg]) => arg !== 'none');
+        if (bad) {
+          tree!.badAliases.push({ view, alias: i, functor: bad[0] });
+          continue;
+        }
+        const builder: Builder = {
+          kind: 'alias',
+          get alias(): ProbeAlias {
+            return view.stapfile.aliases[i];
+          },
+          get file(): StapFile {
+            return view.stapfile;
+          },
+        };
+        bindPath(tree!.root, name.map(([functor, arg]) => ({ name: functor, argType: arg === 'none' ? '' : arg })), builder);
+      }
+    });
   }
+  for (const pattern of BUILTIN_PROBE_PATTERNS) {
+    bindPath(
+      tree.root,
+      parsePattern(pattern).map((c) => ({ name: c.name, argType: c.arg ?? '' })),
+      { kind: 'family', pattern },
+    );
+  }
+  libraryTrees.set(library, tree);
+  return tree;
+}
+
+/**
+ * Binds a user alias's `builder` at `keys` under this run's `root`, copying the shared nodes on
+ * the path first (`owned`: the nodes this run may change). The builder goes after the library
+ * aliases and before the built-in families bound at the same node, as in stap's binding order.
+ */
+function bindUserPath(root: MatchNode, owned: Set<MatchNode>, keys: readonly MatchKey[], builder: Builder): void {
+  let node = root;
+  for (const key of keys) {
+    const s = keyString(key);
+    const child = node.children.get(s);
+    let next: MatchNode;
+    if (child && owned.has(child.node)) {
+      next = child.node;
+    } else {
+      next = child ? { children: new Map(child.node.children), ends: [...child.node.ends] } : newNode();
+      owned.add(next);
+      node.children.set(s, { key, node: next });
+      node.sorted = undefined;
+    }
+    node = next;
+  }
+  const family = node.ends.findIndex((b) => b.kind === 'family');
+  if (family < 0) node.ends.push(builder);
+  else node.ends.splice(family, 0, builder);
 }
 
 const trees = new WeakMap<Elaboration, MatchNode>();
 
-/** The session's pattern tree (`s.pattern_root`), built on first use. */
+/**
+ * The session's pattern tree (`s.pattern_root`), made on first use: the library's shared tree,
+ * with this run's user aliases bound on copies of the nodes they touch.
+ */
 export function patternRoot(e: Elaboration): MatchNode {
   let root = trees.get(e);
-  if (!root) {
-    root = newNode();
-    for (const f of e.libraryFiles) for (const a of f.aliases) bindAlias(e, root, a, f);
-    for (const f of e.userFiles) for (const a of f.aliases) bindAlias(e, root, a, f);
-    for (const pattern of BUILTIN_PROBE_PATTERNS) {
-      bindPath(
-        root,
-        parsePattern(pattern).map((c) => ({ name: c.name, argType: c.arg ?? '' })),
-        { kind: 'family', pattern },
-      );
+  if (root) return root;
+  const shared = libraryTree(e.library);
+  for (const bad of shared.badAliases) reportError(e, aliasError(bad.view.stapfile.aliases[bad.alias], bad.functor));
+  root = shared.root;
+  const owned = new Set<MatchNode>();
+  for (const f of e.userFiles) {
+    for (const alias of f.aliases) {
+      for (const name of alias.aliasNames) {
+        const bad = name.components.find((c: ProbePointComponent) => c.arg);
+        if (bad) {
+          reportError(e, aliasError(alias, bad.functor));
+          continue;
+        }
+        if (!owned.has(root)) {
+          root = { children: new Map(root.children), ends: [...root.ends] };
+          owned.add(root);
+        }
+        bindUserPath(root, owned, name.components.map((c: ProbePointComponent) => componentKey(c)), { kind: 'alias', alias, file: f });
+      }
     }
-    trees.set(e, root);
   }
+  trees.set(e, root);
   return root;
 }

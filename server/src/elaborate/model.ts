@@ -24,6 +24,7 @@ import type {
   VarDecl,
 } from '../ast/staptree';
 import type { Token } from '../passes/parse/token';
+import type { LibraryFileView } from './library-view';
 import type { Session } from '../session';
 
 /** Options of pass 2 beyond the session's (stap's command line and stap-ls's own). */
@@ -166,8 +167,17 @@ export interface Elaboration {
   options: Pass2Options;
   /** User files (the main script, then `-E` scripts), in order. */
   userFiles: StapFile[];
-  /** Every library `.stp` file that parsed, in search order (candidates for pulling in). */
-  libraryFiles: StapFile[];
+  /**
+   * Every library file that parsed, in search order (candidates for pulling in), as a name
+   * summary plus a lazily-parsed tree: pass 2 parses only the files it pulls in, so scans over
+   * the whole library read `summary` only (library-view.ts).
+   */
+  library: readonly LibraryFileView[];
+  /**
+   * The trees of every library file. Avoid: reading it parses the whole library (~1 s cold);
+   * use {@link library} instead.
+   */
+  readonly libraryFiles: StapFile[];
   /** stap `s.files`: the user files, then library files in the order they were pulled in. */
   files: StapFile[];
   /** stap `s.globals`, in first-reference order. */
@@ -179,8 +189,9 @@ export interface Elaboration {
   /** stap `s.embeds`. */
   embeds: { code: string; tok: Token; file: StapFile }[];
   /**
-   * Every function of every parsed file with its mangled overload name, computed once from the
-   * parse order (.stpm, tapset .stp in search order, user files): `overload_count[name]`.
+   * The ElabFunctions made so far for parsed functions, by mangled overload name. Made on first
+   * lookup (functions.ts `lookupFunction`): the overload numbering itself comes from the
+   * summaries (parse order: .stpm, tapset .stp in search order, user files).
    */
   allFunctions: Map<string, ElabFunction>;
   /** `overload_count`: the number of parsed functions per unmangled name. */

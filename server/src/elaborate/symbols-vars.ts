@@ -11,6 +11,7 @@
  */
 import { detoxPath, type StapFile, type VarDecl } from '../ast/staptree';
 import { formatToken, type Token } from '../passes/parse/token';
+import type { LibraryFileView } from './library-view';
 import { pullInFile, reportWarning, SemanticError, type DerivedProbe, type ElabFunction, type ElabVar, type Elaboration } from './model';
 
 /** The probe or function whose body is being resolved; none inside a probe condition. */
@@ -90,65 +91,89 @@ export function newLocal(name: string, tok: Token): ElabVar {
   };
 }
 
+/** A global declaration found by name: in a user file, or in a library file (parsed when taken). */
 interface GlobalDeclHit {
-  decl: VarDecl;
-  file: StapFile;
+  file?: StapFile;
+  view?: LibraryFileView;
+  /** The library file's position in search order; -1 for a user file. */
+  libraryPos: number;
   /** The declaration's position in its file (the first match in a file wins). */
   index: number;
 }
 
-/**
- * Every global declaration of `files` by mangled name, in file order. The library's index is
- * built once per library (the files are shared and never change), so a miss, which every new
- * local is, costs two map lookups instead of a walk over every tapset.
- */
-const declIndexes = new WeakMap<readonly StapFile[], Map<string, GlobalDeclHit[]>>();
+function addHit(index: Map<string, GlobalDeclHit[]>, name: string, hit: GlobalDeclHit): void {
+  const list = index.get(name);
+  if (list) list.push(hit);
+  else index.set(name, [hit]);
+}
 
-function declIndex(files: readonly StapFile[]): Map<string, GlobalDeclHit[]> {
-  let index = declIndexes.get(files);
+/**
+ * Every global declaration of the user files, and of the library files (from their summaries,
+ * without parsing them), by mangled name, in file order. The library's index is built once per
+ * library (the files are shared and never change), so a miss, which every new local is, costs two
+ * map lookups instead of a walk over every tapset.
+ */
+const userIndexes = new WeakMap<readonly StapFile[], Map<string, GlobalDeclHit[]>>();
+const libraryIndexes = new WeakMap<readonly LibraryFileView[], Map<string, GlobalDeclHit[]>>();
+
+function userIndex(files: readonly StapFile[]): Map<string, GlobalDeclHit[]> {
+  let index = userIndexes.get(files);
   if (index) return index;
   index = new Map();
-  for (const file of files) {
-    file.globals.forEach((decl, i) => {
-      const list = index!.get(decl.name);
-      const hit = { decl, file, index: i };
-      if (list) list.push(hit);
-      else index!.set(decl.name, [hit]);
-    });
-  }
-  declIndexes.set(files, index);
+  for (const file of files) file.globals.forEach((decl, i) => addHit(index!, decl.name, { file, libraryPos: -1, index: i }));
+  userIndexes.set(files, index);
   return index;
+}
+
+function libraryIndex(library: readonly LibraryFileView[]): Map<string, GlobalDeclHit[]> {
+  let index = libraryIndexes.get(library);
+  if (index) return index;
+  index = new Map();
+  library.forEach((view, pos) => {
+    view.summary.globals.forEach((g, i) => addHit(index!, g.name, { view, libraryPos: pos, index: i }));
+  });
+  libraryIndexes.set(library, index);
+  return index;
+}
+
+/** Where a hit's file is in `s.files`: -1 when it was not chosen (an unparsed library file never was). */
+function chosenPos(e: Elaboration, h: GlobalDeclHit): number {
+  if (h.file) return e.files.indexOf(h.file);
+  return h.view!.parsed ? e.files.indexOf(h.view!.stapfile) : -1;
 }
 
 /**
  * The declaration find_var takes for `gname`/`pname` outside `s.globals`: in the first of the
  * chosen files (`s.files` order) that declares one, else in the first library file that does.
  */
-function findGlobalDecl(e: Elaboration, gname: string, pname: string): GlobalDeclHit | undefined {
-  const user = declIndex(e.userFiles);
-  const library = declIndex(e.libraryFiles);
+function findGlobalDecl(e: Elaboration, gname: string, pname: string): { decl: VarDecl; file: StapFile } | undefined {
+  const user = userIndex(e.userFiles);
+  const library = libraryIndex(e.library);
   const hits = [gname, pname].flatMap((n) => [...(user.get(n) ?? []), ...(library.get(n) ?? [])]);
   if (hits.length === 0) return undefined;
   let best: GlobalDeclHit | undefined;
   let bestPos = Infinity;
   for (const h of hits) {
-    const pos = e.files.indexOf(h.file);
+    const pos = chosenPos(e, h);
     if (pos < 0) continue;
     if (pos < bestPos || (pos === bestPos && h.index < best!.index)) {
       best = h;
       bestPos = pos;
     }
   }
-  if (best) return best;
-  for (const h of hits) {
-    const pos = e.libraryFiles.indexOf(h.file);
-    if (pos < 0) continue;
-    if (pos < bestPos || (pos === bestPos && h.index < best!.index)) {
-      best = h;
-      bestPos = pos;
+  if (!best) {
+    for (const h of hits) {
+      const pos = h.libraryPos;
+      if (pos < 0) continue;
+      if (pos < bestPos || (pos === bestPos && h.index < best!.index)) {
+        best = h;
+        bestPos = pos;
+      }
     }
   }
-  return best;
+  if (!best) return undefined;
+  const file = best.file ?? best.view!.stapfile;
+  return { decl: file.globals[best.index], file };
 }
 
 /** detox_path of a source file's name, computed once per file. */

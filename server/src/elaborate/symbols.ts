@@ -34,7 +34,7 @@ import type {
 import { childNodes, walk, type Node } from '../ast/walk';
 import type { Token } from '../passes/parse/token';
 import { deriveProbes } from './derive';
-import { findFunctions, functionCandidates, securityErrors, useFunction } from './functions';
+import { findFunctions, functionCandidates, functionCount, securityErrors, useFunction } from './functions';
 import { levenshteinSuggest } from './levenshtein';
 import {
   compareStrings,
@@ -403,7 +403,8 @@ class MapOrderCursor {
 export function semanticPassSymbols(e: Elaboration, derive: DeriveFn = deriveProbes): void {
   const resolver = new SymbolResolver(e);
   const sortedKeys = { keys: [] as string[] };
-  const maxFiles = e.userFiles.length + e.libraryFiles.length;
+  const maxFiles = e.userFiles.length + e.library.length;
+  const maxFunctions = functionCount(e) + ITERATION_LIMIT;
   for (let i = 0; i < e.files.length; i++) {
     if (i > maxFiles) throw new SemanticError(`internal error: symbol resolution pulled in more than ${maxFiles} files`);
     const file = e.files[i];
@@ -418,7 +419,7 @@ export function semanticPassSymbols(e: Elaboration, derive: DeriveFn = derivePro
 
     const cursor = new MapOrderCursor(e.functions, sortedKeys);
     for (let n = 0; ; n++) {
-      if (n > e.allFunctions.size + ITERATION_LIMIT) {
+      if (n > maxFunctions) {
         throw new SemanticError('internal error: function resolution did not terminate');
       }
       const fn = cursor.next();

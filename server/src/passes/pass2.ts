@@ -17,6 +17,7 @@ import { addGlobalVarDisplay } from '../elaborate/global-display';
 import { checkProcfsPaths } from '../elaborate/builders-procfs';
 import { semanticPassConditions } from '../elaborate/conditions';
 import { buildFunctionTable } from '../elaborate/functions';
+import { viewsOfStapFiles, type LibraryFileView } from '../elaborate/library-view';
 import {
   errorCount,
   reportError,
@@ -35,18 +36,34 @@ export interface Pass2Result {
   elaboration: Elaboration;
 }
 
+/**
+ * The library as views: trees already parsed (tests) are wrapped; views (the CLI, from pass 1's
+ * lazily-parsed library) are taken as they are.
+ */
+function libraryViews(libraryFiles: readonly StapFile[] | readonly LibraryFileView[]): readonly LibraryFileView[] {
+  if (libraryFiles.length === 0) return [];
+  const first = libraryFiles[0] as StapFile | LibraryFileView;
+  return 'kind' in first && first.kind === 'stapfile' ? viewsOfStapFiles(libraryFiles as readonly StapFile[]) : (libraryFiles as readonly LibraryFileView[]);
+}
+
 /** A fresh elaboration over the parsed files (nothing resolved yet). */
 export function newElaboration(
   session: Session,
   options: Pass2Options,
   userFiles: StapFile[],
-  libraryFiles: StapFile[],
+  libraryFiles: readonly StapFile[] | readonly LibraryFileView[],
 ): Elaboration {
+  const library = libraryViews(libraryFiles);
+  let trees: StapFile[] | undefined;
   const e: Elaboration = {
     session,
     options,
     userFiles,
-    libraryFiles,
+    library,
+    // Every tree: parses the whole library (see Elaboration.libraryFiles); pass 2 reads `library`.
+    get libraryFiles(): StapFile[] {
+      return (trees ??= library.map((v) => v.stapfile));
+    },
     files: [...userFiles],
     globals: [],
     functions: new Map(),
@@ -66,7 +83,7 @@ export function runPass2(
   session: Session,
   options: Pass2Options,
   userFiles: StapFile[],
-  libraryFiles: StapFile[],
+  libraryFiles: readonly StapFile[] | readonly LibraryFileView[],
 ): Pass2Result {
   const e = newElaboration(session, options, userFiles, libraryFiles);
   const steps: ((e: Elaboration) => void)[] = [
