@@ -158,6 +158,24 @@ describe('private globals and functions of an -I tapset', () => {
   });
 });
 
+describe('overload numbers count the functions of a tapset that failed to parse', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stap-ls-symbols-bad-'));
+    writeFileSync(join(dir, 'bad.stp'), 'function pidz() { return 0 }\nfunction oops( {\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the user function after a skipped tapset', () => {
+    const out = runStapLs(['-r', kbuild.dir, '-p2', '-u', '-v', '-I', dir, '-e', 'function pidz() { return 1 } probe begin { println(pidz()) }']);
+    // stap: `println(__global_pidz__overload_1())`, since the parser counted the skipped file's
+    // pidz before its error. FIXME: pass 1 does not hand the skipped files' functions on, so
+    // stap-ls numbers the user's pidz 0.
+    assert.match(out.stdout, /println\(__global_pidz__overload_0\(\)\)/);
+    assert.equal(out.status, 0);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The elaboration itself
 
