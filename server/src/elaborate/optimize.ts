@@ -15,7 +15,7 @@
  */
 import type { Statement } from '../ast/staptree';
 import type { Node } from '../ast/walk';
-import { walkFast as walk } from './optimize-replace';
+import { forEachChild, walkFast as walk } from './optimize-replace';
 import { semanticPassConstFold } from './const-fold';
 import { semanticPassOpt4 } from './dead-stmt';
 import {
@@ -144,14 +144,14 @@ export function semanticPassDeadControl(e: Elaboration): boolean {
   return changed;
 }
 
-/** The number of nodes in every probe and function body. */
+/** The number of nodes in every probe and function body (iteratively: bodies can be deep). */
 function programSize(e: Elaboration): number {
   let n = 0;
-  const count = () => {
+  const todo: Node[] = [...e.probes.map((p) => p.body), ...[...e.functions.values()].map((f) => f.body)];
+  for (let node = todo.pop(); node; node = todo.pop()) {
     n++;
-  };
-  for (const p of e.probes) walk(p.body, count);
-  for (const f of e.functions.values()) walk(f.body, count);
+    forEachChild(node, (c) => todo.push(c));
+  }
   return n;
 }
 
