@@ -168,6 +168,10 @@ describe('the same trees through stap -vv -p1', { concurrency: 2 }, () => {
       '5.10.0-21-amd64',
       undefined,
     ],
+    // Files named like default tapsets: the path tail decides, and `-I DIR/` cuts it one
+    // character further (stap keeps DIR/input.stp then, but not DIR//linux/context.stp).
+    ['tails like the default tapsets, -I DIR', () => tree({ 'input.stp': FN('i1'), 'linux/context.stp': FN('c2') }), '6.1.0-fake', undefined],
+    ['tails like the default tapsets, -I DIR/', () => `${tree({ 'input.stp': FN('i1'), 'linux/context.stp': FN('c2') })}/`, '6.1.0-fake', undefined],
   ] as const) {
     test(name, async (t) => {
       if (!stap) return t.diagnostic('stap is not installed: not compared');

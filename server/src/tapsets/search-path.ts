@@ -198,10 +198,15 @@ function listDir(
   }
 }
 
-/** The part of `file` below the include dir `root`, for the PR12443 path-tail check. */
+/**
+ * The part of `file` below the include dir `root`, for the PR12443 path-tail check, cut as stap
+ * cuts it: one character past the root as written. So `-I DIR/` (a trailing slash) also cuts the
+ * first letter of a top-level file's name (`DIR/input.stp` → `nput.stp`), which then never
+ * clashes with the default tapset's `input.stp`, while `DIR//linux/x.stp` still clashes with
+ * `linux/x.stp`.
+ */
 function tailBelow(root: string, file: string): string {
-  const base = root.replace(/\/+$/, '');
-  return file.startsWith(base) ? file.slice(base.length).replace(/^\/+/, '/') : file;
+  return file.startsWith(root) ? file.slice(root.length + 1) : file;
 }
 
 /** std::string ordering: by UTF-16 code unit, which for latin1 text is byte order. */
