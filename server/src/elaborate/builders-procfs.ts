@@ -39,6 +39,20 @@ const CODE = {
 const HEADER_EMBED = '#include "procfs-probes.h"';
 
 const counters = new WeakMap<Elaboration, number>();
+/** The header embed a run needs, added once symbol resolution has gone through every file. */
+const pendingHeader = new WeakMap<Elaboration, { code: string; tok: Token; file: StapFile }>();
+
+/**
+ * Appends the procfs header embed if a `$value` was expanded. stap adds it after the embeds of
+ * every file symbol resolution pulled in (checked: a user procfs probe using `$value` and a call
+ * into errno.stp print errno.stp's embed first), so semantic_pass_symbols calls this at its end.
+ */
+export function flushProcfsHeader(e: Elaboration): void {
+  const header = pendingHeader.get(e);
+  if (!header) return;
+  pendingHeader.delete(e);
+  if (!e.embeds.some((x) => x.code === HEADER_EMBED)) e.embeds.push(header);
+}
 
 function fileOf(e: Elaboration, tok: Token): StapFile | undefined {
   const src = tok.location.file;
@@ -73,7 +87,7 @@ function synthesise(e: Elaboration, kind: keyof typeof CODE, tok: Token): ElabFu
     locals: [],
   };
   e.functions.set(name, fn);
-  if (!e.embeds.some((x) => x.code === HEADER_EMBED)) e.embeds.push({ code: HEADER_EMBED, tok, file });
+  if (!pendingHeader.has(e)) pendingHeader.set(e, { code: HEADER_EMBED, tok, file });
   return fn;
 }
 

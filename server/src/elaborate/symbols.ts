@@ -33,6 +33,7 @@ import type {
 } from '../ast/staptree';
 import { childNodes, walk, type Node } from '../ast/walk';
 import type { Token } from '../passes/parse/token';
+import { flushProcfsHeader } from './builders-procfs';
 import { deriveProbes } from './derive';
 import { findFunctions, functionCandidates, functionCount, securityErrors, useFunction } from './functions';
 import { levenshteinSuggest } from './levenshtein';
@@ -427,4 +428,5 @@ export function semanticPassSymbols(e: Elaboration, derive: DeriveFn = derivePro
       resolver.resolveFunction(fn);
     }
   }
+  flushProcfsHeader(e);
 }
