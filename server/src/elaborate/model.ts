@@ -231,10 +231,13 @@ export function reportVerbose(e: Elaboration, level: number, text: string): void
   e.diagnostics.push({ kind: 'verbose', level, text: `${text}\n` });
 }
 
-/** The number of errors so far (stap `num_errors`). */
+/** The number of errors so far (stap `num_errors`: with -W, warnings count). */
 export function errorCount(e: Elaboration): number {
+  // With -W (and not -w) stap counts the warnings it printed as errors too (`num_errors`), so a
+  // warning stops pass 2 after the step that gave it.
+  const warningsCount = e.session.warningsAsErrors && !e.session.suppressWarnings;
   let n = 0;
-  for (const d of e.diagnostics) if (d.kind === 'error') n++;
+  for (const d of e.diagnostics) if (d.kind === 'error' || (warningsCount && d.kind === 'warning')) n++;
   return n;
 }
 
