@@ -92,11 +92,53 @@ function aliasError(alias: ProbeAlias, functor: string): SemanticError {
 }
 
 /**
+ * A node of the library's shared tree that binds lazily: the paths bound under it wait in
+ * `pending` (in binding order) and go one level down the first time the node's children or
+ * builders are read, so a run builds only the part of the tree its probe points walk.
+ */
+class LazyNode implements MatchNode {
+  pending: { path: readonly MatchKey[]; at: number; builder: Builder }[] | undefined = [];
+  sorted?: { key: MatchKey; node: MatchNode }[];
+  private readonly kids = new Map<string, { key: MatchKey; node: MatchNode }>();
+  private readonly builders: Builder[] = [];
+
+  get children(): Map<string, { key: MatchKey; node: MatchNode }> {
+    this.expand();
+    return this.kids;
+  }
+
+  get ends(): Builder[] {
+    this.expand();
+    return this.builders;
+  }
+
+  private expand(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    for (const { path, at, builder } of pending) {
+      if (at === path.length) {
+        this.builders.push(builder);
+        continue;
+      }
+      const key = path[at];
+      const s = keyString(key);
+      let child = this.kids.get(s);
+      if (!child) {
+        child = { key, node: new LazyNode() };
+        this.kids.set(s, child);
+      }
+      (child.node as LazyNode).pending!.push({ path, at: at + 1, builder });
+    }
+  }
+}
+
+/**
  * The library's part of the tree: every name of every library alias (from the file summaries;
- * the alias itself is parsed when a probe uses it), then the built-in families. Built once per
- * library and never mutated afterwards (a run adds its user aliases on copies, {@link patternRoot}).
- * An alias name cannot take arguments: that name is skipped, and the error is replayed in every
- * run (session.cxx `register_library_aliases`).
+ * the alias itself is parsed when a probe uses it), then the built-in families. Made once per
+ * library, of lazily-binding nodes ({@link LazyNode}), and never changed by a run (a run adds its
+ * user aliases on copies, {@link patternRoot}). An alias name cannot take arguments: that name is
+ * skipped, and the error is replayed in every run (session.cxx `register_library_aliases`).
  */
 interface LibraryTree {
   root: MatchNode;
@@ -109,13 +151,15 @@ const libraryTrees = new WeakMap<readonly LibraryFileView[], LibraryTree>();
 function libraryTree(library: readonly LibraryFileView[]): LibraryTree {
   let tree = libraryTrees.get(library);
   if (tree) return tree;
-  tree = { root: newNode(), badAliases: [] };
+  const root = new LazyNode();
+  const pending = root.pending!;
+  const badAliases: LibraryTree['badAliases'] = [];
   for (const view of library) {
     view.summary.aliases.forEach((names, i) => {
       for (const name of names) {
         const bad = name.find(([, arg]) => arg !== 'none');
         if (bad) {
-          tree!.badAliases.push({ view, alias: i, functor: bad[0] });
+          badAliases.push({ view, alias: i, functor: bad[0] });
           continue;
         }
         const builder: Builder = {
@@ -127,17 +171,15 @@ function libraryTree(library: readonly LibraryFileView[]): LibraryTree {
             return view.stapfile;
           },
         };
-        bindPath(tree!.root, name.map(([functor, arg]) => ({ name: functor, argType: arg === 'none' ? '' : arg })), builder);
+        pending.push({ path: name.map(([functor]) => ({ name: functor, argType: '' as const })), at: 0, builder });
       }
     });
   }
   for (const pattern of BUILTIN_PROBE_PATTERNS) {
-    bindPath(
-      tree.root,
-      parsePattern(pattern).map((c) => ({ name: c.name, argType: c.arg ?? '' })),
-      { kind: 'family', pattern },
-    );
+    const path = parsePattern(pattern).map((c) => ({ name: c.name, argType: c.arg ?? ('' as const) }));
+    pending.push({ path, at: 0, builder: { kind: 'family', pattern } });
   }
+  tree = { root, badAliases };
   libraryTrees.set(library, tree);
   return tree;
 }
