@@ -27,6 +27,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 import type { StapFile } from './ast/staptree';
 import { printElaborationDump } from './dump/p2';
@@ -913,15 +914,78 @@ export function processUsage(): Usage {
 
 /** Process entry: runs the command line and writes the output as latin1 bytes. */
 export function main(argv = process.argv.slice(2), prog = 'stap-ls'): void {
+  const io = nodeCliIo();
+  // Keep what stdin gave, in case the run has to be repeated in a worker (below).
+  let stdin: string | undefined;
+  const readStdin = io.readStdin;
+  io.readStdin = () => (stdin ??= readStdin());
   let out: CliOutput;
   try {
-    out = runCli(argv, nodeCliIo(), stapWiring, prog);
+    out = runCli(argv, io, stapWiring, prog);
   } catch (err) {
-    out = { stdout: '', stderr: `${prog}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`, status: 70 };
+    if (isStackOverflow(err)) {
+      rerunWithBigStack(argv, prog, stdin);
+      return;
+    }
+    out = internalError(prog, err);
   }
+  writeOutput(out);
+}
+
+/** The stack of the worker that runs a script too deeply nested for the main thread's stack. */
+const BIG_STACK_MB = 2048;
+
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack size/.test(err.message);
+}
+
+function internalError(prog: string, err: unknown): CliOutput {
+  return { stdout: '', stderr: `${prog}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`, status: 70 };
+}
+
+function writeOutput(out: CliOutput): void {
   if (out.stdout) process.stdout.write(Buffer.from(out.stdout, 'latin1'));
   if (out.stderr) process.stderr.write(Buffer.from(out.stderr, 'latin1'));
   process.exitCode = out.status;
+}
+
+/**
+ * The passes recurse over the tree, as stap's visitors do; a script nested some thousands deep
+ * (`1+1+…` 6,000 times, which stap takes) overflows the main thread's stack. Such a run is done
+ * again in a worker thread with a big stack, so the user gets stap's answer, not a crash.
+ */
+function rerunWithBigStack(argv: readonly string[], prog: string, stdin: string | undefined): void {
+  const self = JSON.stringify(__filename);
+  const code = __filename.endsWith('.ts')
+    ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${self}).bigStackWorker();`
+    : `require(${self}).bigStackWorker();`;
+  const worker = new Worker(code, { eval: true, workerData: { argv, prog, stdin }, resourceLimits: { stackSizeMb: BIG_STACK_MB } });
+  let answered = false;
+  worker.once('message', (out: CliOutput) => {
+    answered = true;
+    writeOutput(out);
+  });
+  worker.once('error', (err) => {
+    answered = true;
+    writeOutput(internalError(prog, err));
+  });
+  worker.once('exit', () => {
+    if (!answered) writeOutput(internalError(prog, new Error('the big-stack worker ended without an answer')));
+  });
+}
+
+/** The worker side of {@link rerunWithBigStack}. */
+export function bigStackWorker(): void {
+  const { argv, prog, stdin } = workerData as { argv: string[]; prog: string; stdin?: string };
+  const io = nodeCliIo();
+  if (stdin !== undefined) io.readStdin = () => stdin;
+  let out: CliOutput;
+  try {
+    out = runCli(argv, io, stapWiring, prog);
+  } catch (err) {
+    out = internalError(prog, err);
+  }
+  parentPort!.postMessage(out);
 }
 
 if (require.main === module) main();
