@@ -11,6 +11,7 @@
  * (`match_node::find_and_build`). Children iterate in C++ `std::map<match_key>` order, so
  * wildcard expansions come out sorted.
  */
+import type { ComponentKey } from '../ast/file-summary';
 import type { Literal, ProbeAlias, ProbePointComponent, StapFile } from '../ast/staptree';
 import { parsePattern, BUILTIN_PROBE_PATTERNS } from '../probes/builtin-families';
 import type { LibraryFileView } from './library-view';
@@ -91,13 +92,42 @@ function aliasError(alias: ProbeAlias, functor: string): SemanticError {
   );
 }
 
+/** A library alias bound by name only: its tree is parsed when a probe point uses it. */
+class LibraryAliasBuilder {
+  readonly kind = 'alias' as const;
+  constructor(
+    private readonly view: LibraryFileView,
+    private readonly index: number,
+  ) {}
+
+  get alias(): ProbeAlias {
+    return this.view.stapfile.aliases[this.index];
+  }
+
+  get file(): StapFile {
+    return this.view.stapfile;
+  }
+}
+
+/**
+ * A path waiting under a {@link LazyNode}: the components of an alias name (from its file's
+ * summary) or of a built-in family pattern, `at` components of it bound so far. `origin` is the
+ * alias's file (then `alias` is its index there) or the family pattern.
+ */
+interface PendingPath {
+  path: readonly ComponentKey[];
+  at: number;
+  origin: LibraryFileView | string;
+  alias: number;
+}
+
 /**
  * A node of the library's shared tree that binds lazily: the paths bound under it wait in
  * `pending` (in binding order) and go one level down the first time the node's children or
  * builders are read, so a run builds only the part of the tree its probe points walk.
  */
 class LazyNode implements MatchNode {
-  pending: { path: readonly MatchKey[]; at: number; builder: Builder }[] | undefined = [];
+  pending: PendingPath[] | undefined = [];
   sorted?: { key: MatchKey; node: MatchNode }[];
   private readonly kids = new Map<string, { key: MatchKey; node: MatchNode }>();
   private readonly builders: Builder[] = [];
@@ -116,19 +146,20 @@ class LazyNode implements MatchNode {
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
-    for (const { path, at, builder } of pending) {
-      if (at === path.length) {
-        this.builders.push(builder);
+    for (const p of pending) {
+      if (p.at === p.path.length) {
+        this.builders.push(typeof p.origin === 'string' ? { kind: 'family', pattern: p.origin } : new LibraryAliasBuilder(p.origin, p.alias));
         continue;
       }
-      const key = path[at];
+      const [name, arg] = p.path[p.at];
+      const key: MatchKey = { name, argType: arg === 'none' ? '' : arg };
       const s = keyString(key);
       let child = this.kids.get(s);
       if (!child) {
         child = { key, node: new LazyNode() };
         this.kids.set(s, child);
       }
-      (child.node as LazyNode).pending!.push({ path, at: at + 1, builder });
+      (child.node as LazyNode).pending!.push({ path: p.path, at: p.at + 1, origin: p.origin, alias: p.alias });
     }
   }
 }
@@ -148,6 +179,12 @@ interface LibraryTree {
 
 const libraryTrees = new WeakMap<readonly LibraryFileView[], LibraryTree>();
 
+/** The first component of an alias name that takes an argument, if any. */
+function argumentComponent(name: readonly ComponentKey[]): ComponentKey | undefined {
+  for (const c of name) if (c[1] !== 'none') return c;
+  return undefined;
+}
+
 function libraryTree(library: readonly LibraryFileView[]): LibraryTree {
   let tree = libraryTrees.get(library);
   if (tree) return tree;
@@ -155,29 +192,18 @@ function libraryTree(library: readonly LibraryFileView[]): LibraryTree {
   const pending = root.pending!;
   const badAliases: LibraryTree['badAliases'] = [];
   for (const view of library) {
-    view.summary.aliases.forEach((names, i) => {
-      for (const name of names) {
-        const bad = name.find(([, arg]) => arg !== 'none');
-        if (bad) {
-          badAliases.push({ view, alias: i, functor: bad[0] });
-          continue;
-        }
-        const builder: Builder = {
-          kind: 'alias',
-          get alias(): ProbeAlias {
-            return view.stapfile.aliases[i];
-          },
-          get file(): StapFile {
-            return view.stapfile;
-          },
-        };
-        pending.push({ path: name.map(([functor]) => ({ name: functor, argType: '' as const })), at: 0, builder });
+    const aliases = view.summary.aliases;
+    for (let i = 0; i < aliases.length; i++) {
+      for (const name of aliases[i]) {
+        const bad = argumentComponent(name);
+        if (bad) badAliases.push({ view, alias: i, functor: bad[0] });
+        else pending.push({ path: name, at: 0, origin: view, alias: i });
       }
-    });
+    }
   }
   for (const pattern of BUILTIN_PROBE_PATTERNS) {
-    const path = parsePattern(pattern).map((c) => ({ name: c.name, argType: c.arg ?? ('' as const) }));
-    pending.push({ path, at: 0, builder: { kind: 'family', pattern } });
+    const path = parsePattern(pattern).map((c): ComponentKey => [c.name, c.arg ?? 'none']);
+    pending.push({ path, at: 0, origin: pattern, alias: -1 });
   }
   tree = { root, badAliases };
   libraryTrees.set(library, tree);
