@@ -506,12 +506,7 @@ const BASELINE = '/tmp/p2base/results.json';
  * Examples whose first error differs today, and why (FIXME each): the value is stap-ls's first
  * error line (or `exit 0` when it accepts).
  */
-const EXAMPLE_KNOWN: Record<string, string> = {
-  // FIXME(pass 1): `-I DIR/` with a trailing slash: stap's duplicate check on the path tail then
-  // misses stapgames/tapset/input.stp, so it keeps both input.stp files; stap-ls drops one.
-  'stapgames/block.stp': "semantic error: while resolving probe point: identifier 'game' at /usr/share/systemtap/examples/stapgames/block.stp:36:7",
-  'stapgames/eater.stp': "semantic error: while resolving probe point: identifier 'game' at /usr/share/systemtap/examples/stapgames/eater.stp:58:7",
-};
+const EXAMPLE_KNOWN: Record<string, string> = {};
 
 const firstError = (stderr: string) =>
   stripTip(stderr)
