@@ -6,12 +6,10 @@
  *    probe signature lines and the same `semantic error:` lines as stap. The expectations below
  *    were recorded from stap (`-r KBUILD -p2`); where stap is installed a second test re-runs it
  *    and checks that the recordings are still what it prints.
- * 2. The installed examples: the first error line of stap-ls must be stap's, i.e. derivation
- *    fails on the same probe point (often deep inside a tapset alias) in the same order. stap's
- *    results come from /tmp/p2base/results.json (the team's baseline run) when present.
+ * The installed examples (the first error line is the first failing probe point, often deep in
+ * a tapset alias) are compared with stap by test/pass2/differential.test.ts.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { findStap, makeFakeKbuild, runStap, type FakeKbuild } from '../helpers/stap';
@@ -497,41 +495,4 @@ describe('the recordings are what stap prints', () => {
       if (c.stderr !== undefined) assert.equal(stripTip(r.stderr), c.stderr.split(RECORDED_KBUILD).join(kbuild.dir));
     });
   }
-});
-
-/** stap's baseline run over the installed examples: {script, argv, status, stdout, stderr}. */
-const BASELINE = '/tmp/p2base/results.json';
-
-/**
- * Examples whose first error differs today, and why (FIXME each): the value is stap-ls's first
- * error line (or `exit 0` when it accepts).
- */
-const EXAMPLE_KNOWN: Record<string, string> = {};
-
-const firstError = (stderr: string) =>
-  stripTip(stderr)
-    .split('\n')
-    .find((l) => l.startsWith('semantic error') || l.startsWith('parse error')) ?? '';
-
-describe('installed examples fail on the same probe point as stap', () => {
-  if (!existsSync(BASELINE)) {
-    test('baseline', () => console.log(`${BASELINE} is missing: nothing to compare`));
-    return;
-  }
-  const runs = JSON.parse(readFileSync(BASELINE, 'utf8')) as { script: string; argv: string[]; status: number; stderr: string }[];
-  test(`${runs.length} examples`, () => {
-    const diffs: string[] = [];
-    for (const r of runs) {
-      const key = r.script.replace(/.*examples\//, '');
-      const argv = r.argv.map((a) => (a === RECORDED_KBUILD ? kbuild.dir : a));
-      const out = runStapLs(argv);
-      const mine = out.status === 0 ? 'exit 0' : firstError(out.stderr).split(kbuild.dir).join(RECORDED_KBUILD);
-      const theirs = r.status === 0 ? 'exit 0' : firstError(r.stderr);
-      const expected = EXAMPLE_KNOWN[key] ?? theirs;
-      // Only probe-point errors are this test's business; other passes have their own tests.
-      const probePoint = (s: string) => s.includes('while resolving probe point') || s.includes('no match');
-      if (mine !== expected && (probePoint(mine) || probePoint(expected))) diffs.push(`${key}\n  stap:    ${expected}\n  stap-ls: ${mine}`);
-    }
-    assert.deepEqual(diffs, []);
-  });
 });
