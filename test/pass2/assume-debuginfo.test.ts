@@ -15,21 +15,20 @@
  * `ko/<fixture>`, regenerated with `UPDATE_KNOWN=1 npm test -- test/pass2/assume-debuginfo`.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { commandFor } from '../helpers/example-command';
 import { exampleFiles, INSTALL_HINT } from '../helpers/installed';
-import { makeFakeKbuild, parseHeader, type FakeKbuild } from '../helpers/stap';
+import { makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
 import { firstError, runMine } from './compare';
+import { BASE, commandLine, EXPECTED, fixtures, ROOT, type Fixture } from './fixture-files';
 import { checkKnown, loadKnown, saveKnown, UPDATE_KNOWN } from './known-differences';
 
 const LIST = 'assume-debuginfo';
 const FLAG = '--assume-debuginfo';
-const ROOT = join(__dirname, '..', '..');
-const KO_DIR = join(ROOT, 'test-fixtures', 'pass2', 'ko');
-const EXPECTED = join(ROOT, 'test-fixtures', 'pass2', 'expected');
+const KO_DIR = join(BASE, 'ko');
 
 /**
  * Errors that stap raises only because this machine has no debuginfo (or no binaries, or no
@@ -74,37 +73,19 @@ describe(`installed examples: stap-ls -p2 ${FLAG} with the .meta arguments has z
   });
 });
 
-interface KoFixture {
-  name: string;
-  /** Relative to the repository root (the goldens were made from there). */
-  path: string;
+/** The must-fail fixtures (fixture-files.ts). */
+function koFixtures(): Fixture[] {
+  return fixtures().filter((f) => f.mustFail);
 }
 
-function koFixtures(): KoFixture[] {
-  if (!existsSync(KO_DIR)) return [];
-  return readdirSync(KO_DIR)
-    .filter((n) => n.endsWith('.stp'))
-    .sort()
-    .map((n) => ({ name: n.slice(0, -'.stp'.length), path: relative(ROOT, join(KO_DIR, n)) }));
-}
-
-/** The fixture's command line after `-r KBUILD` (`#! stap …` or `#! stap-argv [JSON]` header, as in pass 1). */
-function fixtureArgv(f: KoFixture, kbuildDir: string): { argv: string[]; stdin?: string } {
-  const text = readFileSync(join(ROOT, f.path), 'latin1');
-  const json = /^#!\s*stap-argv\s+(\[.*\])\s*(?:\n|$)/.exec(text);
-  if (json) {
-    const words = JSON.parse(json[1]) as string[];
-    return {
-      argv: ['-r', kbuildDir, FLAG, ...words.map((w) => (w === 'FILE' ? f.path : w))],
-      stdin: words.includes('-') ? text : undefined,
-    };
-  }
-  const header = parseHeader(text) ?? { options: ['-p2'], args: [] };
-  return { argv: [FLAG, ...header.options, '-r', kbuildDir, f.path, ...header.args] };
+/** The fixture's own command line (fixture-files.ts `commandLine`) with the flag added. */
+function fixtureArgv(f: Fixture, kbuildDir: string): { argv: string[]; stdin?: string } {
+  const { argv, stdin } = commandLine(f, kbuildDir);
+  return { argv: [FLAG, ...argv], stdin };
 }
 
 /** stap's stderr for a fixture (F's layout: `expected/ko/NAME.stderr`, KBUILD for the build dir). */
-function goldenStderr(f: KoFixture): string | undefined {
+function goldenStderr(f: Fixture): string | undefined {
   const path = join(EXPECTED, 'ko', `${f.name}.stderr`);
   return existsSync(path) ? readFileSync(path, 'latin1') : undefined;
 }

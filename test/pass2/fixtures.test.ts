@@ -31,79 +31,20 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { findStap, makeFakeKbuild, parseHeader, type FakeKbuild } from '../helpers/stap';
+import { findStap, makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
 import { firstDifference, runStapLatin1, type RunResult } from '../pass1/harness';
 import { runMine } from './compare';
+import { commandLine, DIRS, EXPECTED, fixtures, normalise, ROOT, type Fixture } from './fixture-files';
 import { checkKnown, knownFile, loadKnown, saveKnown, UPDATE_KNOWN } from './known-differences';
 
-const ROOT = join(__dirname, '..', '..');
-const BASE = join(ROOT, 'test-fixtures', 'pass2');
-const EXPECTED = join(BASE, 'expected');
 /** The FIXME list's name (test/pass2/known-differences.fixtures.json). */
 const KNOWN_LIST = 'fixtures';
-const DIRS = ['ok', 'ko'] as const;
 const UPDATE = process.env.UPDATE_EXPECT === '1';
 /** The issue asks for at least this many accepted and rejected pass-2 fixtures. */
 const MIN_OK = 150;
 const MIN_KO = 150;
 /** stap runs at most this many at a time (the machine has 2 cores). */
 const STAP_CONCURRENCY = 2;
-
-export interface Fixture {
-  /** `ok/foo.stp`, relative to test-fixtures/pass2/. */
-  key: string;
-  dir: (typeof DIRS)[number];
-  name: string;
-  /** Path relative to the repository root, as passed to both programs. */
-  path: string;
-  mustFail: boolean;
-}
-
-export function fixtures(): Fixture[] {
-  return DIRS.flatMap((dir) => {
-    const abs = join(BASE, dir);
-    if (!existsSync(abs)) return [];
-    return readdirSync(abs)
-      .filter((n) => n.endsWith('.stp'))
-      .sort()
-      .map((n) => ({
-        key: `${dir}/${n}`,
-        dir,
-        name: n.slice(0, -'.stp'.length),
-        path: relative(ROOT, join(abs, n)),
-        mustFail: dir === 'ko',
-      }));
-  });
-}
-
-/** The command line (starting with `-r KBUILD`) and stdin for a fixture. */
-export function commandLine(f: Fixture, kbuildDir: string): { argv: string[]; stdin?: string } {
-  const text = readFileSync(join(ROOT, f.path), 'latin1');
-  const json = /^#!\s*stap-argv\s+(\[.*\])\s*(?:\n|$)/.exec(text);
-  if (json) {
-    const words = JSON.parse(json[1]) as string[];
-    assert.ok(Array.isArray(words) && words.every((w) => typeof w === 'string'), `${f.key}: bad stap-argv header`);
-    return {
-      argv: ['-r', kbuildDir, ...words.map((w) => (w === 'FILE' ? f.path : w))],
-      stdin: words.includes('-') ? text : undefined,
-    };
-  }
-  const header = parseHeader(text);
-  assert.ok(header, `${f.key}: the first line must be '#! stap …' or '#! stap-argv [...]'`);
-  return { argv: [...header.options, '-r', kbuildDir, f.path, ...header.args] };
-}
-
-/**
- * The one normaliser, applied to stap's and stap-ls's output alike before comparing or storing:
- * - the fake kernel build dir (a new temp dir each run) becomes `KBUILD`;
- * - `-v` resource figures (`using …kb, in …ms.` in `Pass N:` lines) become `using ...`.
- */
-export function normalise(text: string, kbuildDir: string): string {
-  return text
-    .split(kbuildDir)
-    .join('KBUILD')
-    .replace(/^(Pass \d+: .*?) using \d+virt\/\d+res\/\d+shr\/\d+data kb, in \d+usr\/\d+sys\/\d+real ms\.$/gm, '$1 using ...');
-}
 
 interface Golden {
   stdout: string;
