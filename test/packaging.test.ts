@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
+import { runStapLs } from './pass1/harness';
+
 const root = join(__dirname, '..');
 
 function rules(): string[] {
@@ -51,4 +53,12 @@ test('the allowlist matcher', () => {
   assert.ok(reincluded('./syntaxes/a.json', ['!syntaxes/**']));
   assert.ok(!reincluded('syntaxesX/a.json', ['!syntaxes/**']));
   assert.ok(!reincluded('grammar/grammar.js', ['!syntaxes/**', '!package.json']));
+});
+
+test("the README's main job: stap-ls -p1 on the sample with the committed kbuild succeeds", () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  assert.match(readme, /npx stap-ls -r "\$PWD\/test-fixtures\/pass1\/kbuild" -p1 test-fixtures\/sample\.stp/);
+  const r = runStapLs(['-r', join(root, 'test-fixtures', 'pass1', 'kbuild'), '-p1', 'test-fixtures/sample.stp'], { cwd: root });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^# parse tree dump\n# file test-fixtures\/sample\.stp\n/);
 });
