@@ -118,7 +118,8 @@ const LONG_OPTIONS: [name: string, arg: ArgKind][] = [
  */
 const STAP_LS_LONG_ASSUME_DEBUGINFO = 'assume-debuginfo';
 const STAP_LS_LONG_KEEP_GOING = 'keep-going';
-const STAP_LS_LONG_OPTIONS = [STAP_LS_LONG_ASSUME_DEBUGINFO, STAP_LS_LONG_KEEP_GOING];
+const STAP_LS_LONG_ASSUME_ARGS = 'assume-args';
+const STAP_LS_LONG_OPTIONS = [STAP_LS_LONG_ASSUME_DEBUGINFO, STAP_LS_LONG_KEEP_GOING, STAP_LS_LONG_ASSUME_ARGS];
 
 const SHORT_OPTSTRING = 'hVvtp:I:e:E:o:R:r:a:m:kgPc:x:D:bs:uqiwl:d:L:FS:B:J:jWG:T:';
 
@@ -232,6 +233,8 @@ export interface CliOptions {
   noGlobalVarDisplay: boolean;
   /** `--assume-debuginfo` (stap-ls only): DWARF probe families resolve without debuginfo. */
   assumeDebuginfo: boolean;
+  /** `--assume-args` (stap-ls only): a `$N`/`@N` beyond the arguments given is an unknown value. */
+  assumeArgs: boolean;
   /** `--keep-going` (stap-ls only): pass 2 reports every independent error. */
   keepGoing: boolean;
   /** `-c CMD`. */
@@ -276,6 +279,7 @@ function defaultOptions(): CliOptions {
     globals: [],
     noGlobalVarDisplay: false,
     assumeDebuginfo: false,
+    assumeArgs: false,
     keepGoing: false,
     compatible: STAP_VERSION,
     runtime: 'kernel',
@@ -384,6 +388,9 @@ export function parseCommandLine(argv: readonly string[], prog = 'stap-ls'): Cli
         return undefined;
       case STAP_LS_LONG_ASSUME_DEBUGINFO:
         o.assumeDebuginfo = true;
+        return undefined;
+      case STAP_LS_LONG_ASSUME_ARGS:
+        o.assumeArgs = true;
         return undefined;
       case STAP_LS_LONG_KEEP_GOING:
         o.keepGoing = true;
@@ -566,6 +573,8 @@ Options of stap-ls only (spelt in full):
    --assume-debuginfo  DWARF-based probes (kernel.function, process().function, $vars)
                        resolve as if debuginfo were installed, instead of failing
    --keep-going        pass 2 reports every independent error, not only the first step's
+   --assume-args       a $N/@N beyond the arguments given is an unknown number/string
+                       (and a probe point using one is accepted unresolved), not an error
 Options that only affect passes 3-5 are accepted and recorded; others are refused.
 `;
 
@@ -595,6 +604,7 @@ export function runCli<F, M>(
     guru: o.guru,
     includePath: includePath({ SYSTEMTAP_TAPSET: io.env.SYSTEMTAP_TAPSET, XDG_DATA_DIRS: io.env.XDG_DATA_DIRS }, o.includeDirs),
     args: o.args,
+    assumeArgs: o.assumeArgs,
     verbose: o.verbose,
     lastPass: o.lastPass,
     suppressWarnings: o.suppressWarnings,

@@ -32,6 +32,12 @@ export interface Session {
   includePath: string[];
   /** Script arguments: `$1`… and `@1`…. */
   args: string[];
+  /**
+   * `--assume-args` (stap-ls only, the editor's mode): in the user's scripts, a `$N`/`@N` whose
+   * N is beyond `args` is an unknown argument (a number / a string of unknown value) instead of
+   * the `command line argument out of range` error. `$#` stays the count of `args`.
+   */
+  assumeArgs?: boolean;
   /** `-v` count. */
   verbose: number;
   /** `-p N`: the last pass to run (1 or 2 here). */
