@@ -21,6 +21,8 @@ export interface LiteralString {
   kind: 'literal_string';
   tok: Token;
   value: string;
+  /** `--assume-args`: the value is unknown (an `@N` beyond the arguments); how it was written. */
+  unknownArg?: string;
 }
 
 /** staptree.h `literal_number`: an int64. */
@@ -28,6 +30,8 @@ export interface LiteralNumber {
   kind: 'literal_number';
   tok: Token;
   value: bigint;
+  /** `--assume-args`: the value is unknown (a `$N` beyond the arguments); how it was written. */
+  unknownArg?: string;
 }
 
 export type Literal = LiteralString | LiteralNumber;
@@ -518,6 +522,8 @@ export interface ProbePointComponent {
   tok: Token;
   functor: string;
   arg?: Literal;
+  /** `--assume-args`: the name is (or contains) a `$N` beyond the arguments, so it is unknown. */
+  unknownArg?: true;
 }
 
 /** staptree.h `probe_point`. */

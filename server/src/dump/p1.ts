@@ -95,6 +95,8 @@ export function printProbePoint(pp: ProbePoint): string {
 
 /** Mirrors staptree.cxx `literal_string::print` (only `"` escaped) and `literal_number::print`. */
 export function printLiteral(l: Literal): string {
+  // stap-ls only (--assume-args): an unknown argument prints as written, `$1`, `@2`.
+  if (l.unknownArg !== undefined) return l.unknownArg;
   return l.kind === 'literal_string' ? `"${l.value.replace(/"/g, '\\"')}"` : String(l.value);
 }
 

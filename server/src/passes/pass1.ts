@@ -279,6 +279,8 @@ function parseWithPasses(
     args: session.args,
     compatible: options.compatible,
     argUsed: usedArgs && ((n) => usedArgs.add(n)),
+    // --assume-args: the user's scripts only (the tapsets test `$#` before they read an `@N`).
+    assumeArgs: !options.library && session.assumeArgs === true,
     warn: (message, token) => {
       warnings.push({ warning: { message, token }, at: source?.reads ?? 0 });
       if (source) source.track = true;

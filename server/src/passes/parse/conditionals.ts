@@ -82,8 +82,9 @@ export class ConditionalPass implements TokenSource {
         const r = this.macros.scan();
         if (!l || !op || !r) throw new ParseError("incomplete condition after '%('", t, 'scan_pp:incomplete-condition', true);
         if (l.type === 'identifier' && l.content === 'systemtap_v') this.systemtapVSeen = l;
-        // Evaluate before combining: every term is checked, even when the result is known.
-        const value = evalPpConditional(this.session, l, op, r);
+        // Evaluate before combining: every term is checked, even when the result is known. An
+        // unknown argument (--assume-args) cannot decide a branch: it is the junk it was.
+        const value = evalPpConditional(this.session, l.unknownArg ?? l, op.unknownArg ?? op, r.unknownArg ?? r);
         andResult = andResult && value;
         n = this.macros.scan();
         if (isOp(n, '&&')) continue;

@@ -20,6 +20,11 @@ export interface LexerOptions {
   warn?: (message: string, token: Token) => void;
   /** Told each `$N`/`@N` substituted (1-based), for main.cxx's `unused command line option` warning. */
   argUsed?: (n: number) => void;
+  /**
+   * `--assume-args` (stap-ls only): a `$N` (`@N`) beyond `args` becomes a `number` (`string`)
+   * token `$N` (`@N`) of unknown value ({@link Token.unknownArg}) instead of a junk token.
+   */
+  assumeArgs?: boolean;
 }
 
 /** Junk messages, as session.cxx prints them in place of the parser's message. */
@@ -212,7 +217,16 @@ export class Lexer implements TokenSource {
           c2 = this.peekChar();
         } while (c2 > 0 && isDigit(c2) && idx <= nargs);
         if (suspended) return this.junk(JUNK_NESTED_ARG, location, adjacent);
-        if (idx === 0 || idx - 1 >= nargs) return this.junk(junkArgRange(nargs), location, adjacent);
+        if (idx === 0 || idx - 1 >= nargs) {
+          const junk = this.junk(junkArgRange(nargs), location, adjacent);
+          if (idx === 0 || !this.options.assumeArgs) return junk;
+          // An unknown argument: its whole number (stap stops reading digits once out of range).
+          let digits = String(idx);
+          for (c2 = this.peekChar(); isDigit(c2); c2 = this.peekChar()) digits += String.fromCharCode(this.getChar());
+          const token = this.make(c === 0x24 ? 'number' : 'string', `${String.fromCharCode(c)}${BigInt(digits)}`, location, adjacent);
+          token.unknownArg = junk;
+          return token;
+        }
         this.options.argUsed?.(idx);
         const arg = this.options.args[idx - 1];
         this.putText(c === 0x24 ? arg : lexCastQstring(arg), location);

@@ -47,6 +47,7 @@ export interface MacroDefinition {
 function expandedCopy(body: Token, chain: Token): Token {
   const t: Token = { type: body.type, content: body.content, location: body.location, chain };
   if (body.junkMessage !== undefined) t.junkMessage = body.junkMessage;
+  if (body.unknownArg !== undefined) t.unknownArg = body.unknownArg;
   return t;
 }
 

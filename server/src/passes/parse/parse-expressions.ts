@@ -312,7 +312,10 @@ function parseCastOp(p: ParserState): CastOp {
 function parseAtvarOp(p: ParserState): AtvarOp {
   const t = p.next();
   p.expectOp('(');
-  const targetName = p.expectString().value;
+  const name = p.expectString();
+  // --assume-args: the name is needed now (for its `@cu` part).
+  if (name.unknownArg) throw p.error('expected string', 'expect_unknown', name.unknownArg);
+  const targetName = name.value;
   const at = targetName.indexOf('@');
   const cuName = at >= 0 ? targetName.slice(at + 1) : '';
   let module = '';
@@ -366,7 +369,7 @@ function parseTargetSymbolComponents(p: ParserState, e: AnyTarget): void {
       const index = parseExpression(p);
       p.expectOp(']');
       const component: TargetComponent =
-        index.kind === 'literal_number'
+        index.kind === 'literal_number' && index.unknownArg === undefined
           ? { type: 'literal_array_index', tok: t, num: index.value }
           : { type: 'expression_array_index', tok: t, expr: index };
       e.components.push(component);
@@ -413,9 +416,7 @@ function parseValue(p: ParserState): Expression {
 /** Mirrors parse.cxx `parse_literal`: a string (with adjacent ones appended) or an optionally negative number. */
 export function parseLiteral(p: ParserState): Literal {
   let t = p.next();
-  if (t.type === 'string') {
-    return { kind: 'literal_string', tok: t, value: t.content + p.consumeStringLiterals() };
-  }
+  if (t.type === 'string') return p.stringLiteral(t);
   let neg = false;
   if (t.type === 'operator' && t.content === '-') {
     neg = true;
@@ -423,6 +424,8 @@ export function parseLiteral(p: ParserState): Literal {
     t = p.next();
   }
   if (t.type !== 'number') throw p.error('expected literal string or number', 'parse_literal');
+  // --assume-args: a number of unknown value (const-fold.ts never folds it).
+  if (t.unknownArg) return { kind: 'literal_number', tok: t, value: 0n, unknownArg: `${neg ? '-' : ''}${t.content}` };
   return { kind: 'literal_number', tok: t, value: p.parseNumber(t, neg) };
 }
 
@@ -493,7 +496,7 @@ function parseSymbol(p: ParserState): Expression {
       }
       case '@perf': {
         p.expectOp('(');
-        const operand = p.parseLiteralString();
+        const operand = p.parseKnownLiteralString();
         p.expectOp(')');
         return { kind: 'perf_op', tok: t, operand };
       }
@@ -643,11 +646,11 @@ function parsePrintFormat(p: ParserState, t: Token, toStream: boolean, suffix: s
   let consumedArg = false;
   let minArgs = 0;
   if (fmt.printWithFormat) {
-    fmt.rawComponents = p.parseLiteralString().value;
+    fmt.rawComponents = p.parseKnownLiteralString().value;
     checkFormat(p, fmt.rawComponents);
     consumedArg = true;
   } else if (fmt.printWithDelim) {
-    fmt.delimiter = p.parseLiteralString().value;
+    fmt.delimiter = p.parseKnownLiteralString().value;
     consumedArg = true;
     minArgs = 2;
   } else if (p.peekOp('@hist_linear') || p.peekOp('@hist_log')) {

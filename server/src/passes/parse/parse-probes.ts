@@ -16,6 +16,14 @@ function isOp(t: Token | undefined, ...ops: string[]): boolean {
   return !!t && t.type === 'operator' && ops.includes(t.content);
 }
 
+/**
+ * A `$N` beyond the script arguments (--assume-args): pasted text, so it may be (part of) a
+ * component name, which is then unknown (stap-ls only; `@N` pastes a string, never a name).
+ */
+function isUnknownName(t: Token): boolean {
+  return t.type === 'number' && t.unknownArg !== undefined;
+}
+
 /** Mirrors parse.cxx `parse_probe`: the `probe` keyword has been peeked. */
 export function parseProbe(p: ParserState, probes: Probe[], aliases: ProbeAlias[]): void {
   const t0 = p.next();
@@ -119,7 +127,7 @@ function parseProbePoint(p: ParserState): ProbePoint[] {
       step = parseProbePoints(p);
       const close = p.next();
       if (!isOp(close, '}')) throw p.error("expected '}'", 'parse_probe_point:brace');
-    } else if (t.type === 'identifier' || t.type === 'keyword' || isOp(t, '*')) {
+    } else if (t.type === 'identifier' || t.type === 'keyword' || isOp(t, '*') || isUnknownName(t)) {
       const c = parseComponent(p, t);
       step = [{ kind: 'probe_point', tok: t, components: [c], optional: false, sufficient: false }];
     } else {
@@ -171,14 +179,17 @@ function parseProbePoint(p: ParserState): ProbePoint[] {
  */
 function parseComponent(p: ParserState, t: Token): ProbePointComponent {
   let functor = t.content;
+  let unknown = isUnknownName(t);
   for (;;) {
     const u = p.peek();
     if (!u || p.ateWhitespace(u)) break;
-    if (!(u.type === 'identifier' || u.type === 'keyword' || isOp(u, '*'))) break;
+    if (!(u.type === 'identifier' || u.type === 'keyword' || isOp(u, '*') || isUnknownName(u))) break;
     functor += u.content;
+    unknown ||= isUnknownName(u);
     p.swallow();
   }
   const c: ProbePointComponent = { tok: t, functor };
+  if (unknown) c.unknownArg = true;
   if (p.peekOp('(')) {
     p.swallow();
     c.arg = parseLiteral(p);

@@ -193,10 +193,11 @@ export class ParserState {
    * Mirrors parse.cxx `expect_unknown(tok_string, …)`: `expected string`, then the adjacent
    * string literals that follow are appended (PR11208).
    */
-  expectString(): { tok: Token; value: string } {
+  expectString(): { tok: Token; value: string; unknownArg?: Token } {
     const t = this.next();
     if (t.type !== 'string') throw this.error('expected string', 'expect_unknown');
-    return { tok: t, value: t.content + this.consumeStringLiterals() };
+    const parts = this.stringParts(t);
+    return { tok: t, value: parts.map((x) => x.content).join(''), unknownArg: parts.find((x) => x.unknownArg)?.unknownArg };
   }
 
   /** Mirrors parse.cxx `expect_ident_or_keyword`: a member name after `->`. */
@@ -221,6 +222,8 @@ export class ParserState {
     }
     const t = this.next();
     if (t.type !== 'number') throw this.error('expected number', 'expect_number');
+    // --assume-args: the value is needed here (histogram parameters).
+    if (t.unknownArg) throw this.error('expected number', 'expect_number', t.unknownArg);
     const value = this.parseNumber(t, neg);
     this.swallow();
     return { tok: t, value };
@@ -238,26 +241,54 @@ export class ParserState {
     return BigInt.asIntN(64, neg ? -value : value);
   }
 
+  /** The junk of the first unknown argument in the last {@link stringLiteral}, if any. */
+  private lastUnknown: Token | undefined;
+
   /**
-   * Appends the string literals that follow (parse.cxx `consume_string_literals`); before
+   * `first` and the string literals that follow (parse.cxx `consume_string_literals`); before
    * `--compatible` 2.0, not across a comment.
    */
-  consumeStringLiterals(): string {
-    let more = '';
+  private stringParts(first: Token): Token[] {
+    const parts = [first];
     for (;;) {
       const t = this.peek();
-      if (!t || t.type !== 'string') return more;
-      if (ateCommentBefore(t) && !this.hasVersion('2.0')) return more;
-      more += t.content;
+      if (!t || t.type !== 'string') return parts;
+      if (ateCommentBefore(t) && !this.hasVersion('2.0')) return parts;
+      parts.push(t);
       this.swallow();
     }
+  }
+
+  /**
+   * A string literal: `first` with the string literals that follow appended. If one of them is
+   * an unknown argument (--assume-args), so is the literal: it shows as written (`@2 "@*:*"`).
+   */
+  stringLiteral(first: Token): LiteralString {
+    const parts = this.stringParts(first);
+    const lit: LiteralString = { kind: 'literal_string', tok: first, value: parts.map((t) => t.content).join('') };
+    this.lastUnknown = parts.find((t) => t.unknownArg)?.unknownArg;
+    if (this.lastUnknown) {
+      lit.unknownArg = parts.map((t) => (t.unknownArg ? t.content : `"${t.content.replace(/"/g, '\\"')}"`)).join(' ');
+    }
+    return lit;
   }
 
   /** Mirrors parse.cxx `parse_literal_string`: `expected literal string`. */
   parseLiteralString(): LiteralString {
     const t = this.next();
     if (t.type !== 'string') throw this.error('expected literal string', 'parse_literal_string');
-    return { kind: 'literal_string', tok: t, value: t.content + this.consumeStringLiterals() };
+    return this.stringLiteral(t);
+  }
+
+  /**
+   * {@link parseLiteralString} where the value is needed at parse time (a printf format): an
+   * unknown argument (--assume-args) is then the junk error stap reports without the flag.
+   */
+  parseKnownLiteralString(): LiteralString {
+    const lit = this.parseLiteralString();
+    const unknown = lit.unknownArg === undefined ? undefined : this.lastUnknown;
+    if (unknown) throw this.error('expected literal string', 'parse_literal_string', unknown);
+    return lit;
   }
 
   /** Whether the lexer ate whitespace or a comment before `t` (stap `input.ate_whitespace`). */

@@ -302,6 +302,8 @@ function parseFunctionDecl(p: ParserState, f: StapFile, isPrivate: boolean): voi
   if (p.peekOp(':')) {
     p.swallow();
     const lit = parseLiteral(p);
+    // --assume-args: the priority is needed now.
+    if (lit.tok.unknownArg) throw p.error('expected literal number', 'parse_functiondecl:priority_type', lit.tok.unknownArg);
     if (lit.kind !== 'literal_number') throw p.error('expected literal number', 'parse_functiondecl:priority_type');
     if (lit.value < 1n) throw p.error('specified priority must be > 0', 'parse_functiondecl:priority');
     fd.priority = Number(lit.value);

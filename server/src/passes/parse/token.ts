@@ -43,6 +43,13 @@ export interface Token {
   adjacent?: true;
   /** Set by the lexer when a comment came right before the token (`lexer::ate_comment`). */
   afterComment?: true;
+  /**
+   * `--assume-args` (stap-ls only): this `number` token `$N` or `string` token `@N` stands for a
+   * script argument beyond those given, of unknown value; the field is the `junk` token the
+   * lexer makes without the flag (`command line argument out of range`), which the places that
+   * need the value (a preprocessor condition, a printf format, …) report as before.
+   */
+  unknownArg?: Token;
 }
 
 /**
