@@ -36,6 +36,7 @@ import {
   type ProbeOrigin,
 } from './model';
 import { levenshteinSuggest } from './levenshtein';
+import { checkProbePrivilege } from './privilege';
 import { strverscmp } from '../util/strverscmp';
 
 /**
@@ -161,6 +162,8 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
         .join('');
       throw new SemanticError(`probe point truncated (follow: ${alternatives})`, componentToken(loc.components[pos - 1]), undefined, SITE_TRUNCATED);
     }
+    const denied = checkProbePrivilege(node.ends, p.e.session.privilege, componentToken(loc.components[pos - 1]));
+    if (denied) throw denied;
     for (const b of node.ends) build(state, b, p, loc, [], results);
     return;
   }
