@@ -122,13 +122,13 @@ export class ConstFolder {
   private getNumber(e: Expression): LiteralNumber | undefined {
     const r = this.expression(e);
     this.lastResult = r;
-    return r.kind === 'literal_number' ? r : undefined;
+    return r.kind === 'literal_number' && r.unknownArg === undefined ? r : undefined;
   }
 
   private getString(e: Expression): LiteralString | undefined {
     const r = this.expression(e);
     this.lastResult = r;
-    return r.kind === 'literal_string' ? r : undefined;
+    return r.kind === 'literal_string' && r.unknownArg === undefined ? r : undefined;
   }
 
   private number(value: bigint, tok: LiteralNumber['tok']): LiteralNumber {
@@ -300,8 +300,8 @@ export class ConstFolder {
   private getLiteral(e: Expression): { num?: LiteralNumber; str?: LiteralString; result: Expression } {
     const r = this.expression(e);
     return {
-      num: r.kind === 'literal_number' ? r : undefined,
-      str: r.kind === 'literal_string' ? r : undefined,
+      num: r.kind === 'literal_number' && r.unknownArg === undefined ? r : undefined,
+      str: r.kind === 'literal_string' && r.unknownArg === undefined ? r : undefined,
       result: r,
     };
   }

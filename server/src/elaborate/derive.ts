@@ -15,6 +15,13 @@
  * with the cause, at the level where it failed (so inside a tapset alias first, then `no match`
  * at each level above); `?` locations swallow theirs, `!` stops after the first success, and an
  * alias expanded for a suffix passes its errors up instead of printing them.
+ *
+ * stap-ls only (`--assume-args`): a component whose name is an unknown argument (`$1.call`) ends
+ * the walk, and one whose argument is (`process(@1)`, `timer.ms($1)`) walks on through the
+ * children it may match (`$N` a number or a string, `@N` a string); either way the location is
+ * accepted unresolved, as one derived probe of family {@link UNKNOWN_ARG_FAMILY} (no alias is
+ * chosen, no builder runs; its `$vars` are typed by use). What does not depend on the value
+ * (the names before and after it) still matches or fails as in stap.
  */
 import type { Probe, ProbeAlias, ProbePoint, ProbePointComponent, StapFile, Statement } from '../ast/staptree';
 import { deepCopy } from '../ast/walk';
@@ -153,8 +160,19 @@ function replaceComponent(loc: ProbePoint, pos: number, ...with_: ProbePointComp
   return { ...loc, components };
 }
 
-/** elaborate.cxx `match_node::find_and_build`. */
-function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: ProbePoint, pos: number, results: DerivedProbe[]): void {
+/**
+ * elaborate.cxx `match_node::find_and_build`. `unknown`: an earlier component's argument is an
+ * unknown argument (--assume-args), so the location is accepted unresolved where it ends.
+ */
+function findAndBuild(
+  state: DeriveState,
+  node: MatchNode,
+  p: UseProbe,
+  loc: ProbePoint,
+  pos: number,
+  results: DerivedProbe[],
+  unknown = false,
+): void {
   if (pos === loc.components.length) {
     if (node.ends.length === 0) {
       const alternatives = sortedChildren(node)
@@ -164,11 +182,31 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
     }
     const denied = checkProbePrivilege(node.ends, p.e.session.privilege, componentToken(loc.components[pos - 1]));
     if (denied) throw denied;
-    for (const b of node.ends) build(state, b, p, loc, [], results);
+    if (unknown) acceptUnknown(p, loc, results);
+    else for (const b of node.ends) build(state, b, p, loc, [], results);
     return;
   }
 
   const comp = loc.components[pos];
+  if (comp.unknownArg) {
+    acceptUnknown(p, loc, results);
+    return;
+  }
+  if (comp.arg?.unknownArg !== undefined) {
+    const children = unknownArgChildren(node, comp);
+    let first: SemanticError | undefined;
+    for (const child of children) {
+      try {
+        findAndBuild(state, child, p, loc, pos + 1, results, true);
+        return;
+      } catch (err) {
+        if (!(err instanceof SemanticError)) throw err;
+        first ??= err;
+      }
+    }
+    if (first) throw first;
+    // No name fits whatever the value: the mismatch below, as in stap.
+  }
   const functor = comp.functor;
   if (functor.includes('**')) {
     const start = functor.indexOf('**');
@@ -177,14 +215,14 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
     const prefix = functor.slice(0, start);
     const suffix = functor.slice(end);
     // "foo**bar" as "foo*bar", then as "foo*" followed by "**bar" (the argument goes to the latter).
-    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, { ...comp, functor: `${prefix}*${suffix}` }), pos, results));
+    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, { ...comp, functor: `${prefix}*${suffix}` }), pos, results, unknown));
     // As in stap, only the second form counts from here on: if it finds nothing, the component is
     // also tried as an alias suffix, and a required location is an error even when the first
     // form matched (`begin**` fails: `begin` has nothing below it).
     const before = results.length;
     const pre: ProbePointComponent = { tok: comp.tok, functor: `${prefix}*` };
     const post: ProbePointComponent = { ...comp, functor: `**${suffix}` };
-    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, pre, post), pos, results));
+    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, pre, post), pos, results, unknown));
     if (results.length === before) trySuffixExpansion(state, node, p, loc, pos, results);
     if (!loc.optional && results.length === before) {
       throw new SemanticError(withSimilar("probe point mismatch: didn't find any wildcard matches", node, functor), componentToken(comp), undefined, SITE_DOUBLE_GLOB_MISMATCH);
@@ -198,7 +236,7 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
     for (const child of sortedChildren(node)) {
       if (child.key.argType !== key.argType || !fnmatch(functor, child.key.name)) continue;
       const expanded = replaceComponent(loc, pos, { ...comp, functor: child.key.name });
-      swallow(() => findAndBuild(state, child.node, p, expanded, pos + 1, results));
+      swallow(() => findAndBuild(state, child.node, p, expanded, pos + 1, results, unknown));
     }
     if (results.length === before) trySuffixExpansion(state, node, p, loc, pos, results);
     if (!loc.optional && results.length === before) {
@@ -209,7 +247,7 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
 
   const child = node.children.get(keyString(componentKey(comp)));
   if (child) {
-    findAndBuild(state, child.node, p, loc, pos + 1, results);
+    findAndBuild(state, child.node, p, loc, pos + 1, results, unknown);
     return;
   }
   const before = results.length;
@@ -217,6 +255,40 @@ function findAndBuild(state: DeriveState, node: MatchNode, p: UseProbe, loc: Pro
   if (!loc.optional && results.length === before) {
     throw new SemanticError(withSimilar('probe point mismatch', node, functor), componentToken(comp), undefined, SITE_MISMATCH);
   }
+}
+
+/** The family of a probe point accepted unresolved for an unknown argument (--assume-args). */
+export const UNKNOWN_ARG_FAMILY = 'unknown-argument';
+
+/**
+ * The children a component with an unknown argument may follow: its name (or glob), with an
+ * argument of either type for `$N` (pasted text: `5` or `"x"`), of string type for `@N`.
+ */
+function unknownArgChildren(node: MatchNode, comp: ProbePointComponent): MatchNode[] {
+  const types: string[] = comp.arg?.kind === 'literal_number' ? ['number', 'string'] : ['string'];
+  const glob = hasWildcard(comp.functor);
+  return sortedChildren(node)
+    .filter((c) => types.includes(c.key.argType) && (glob ? fnmatch(comp.functor, c.key.name) : c.key.name === comp.functor))
+    .map((c) => c.node);
+}
+
+/**
+ * A location with an unknown argument (--assume-args), accepted as written: one derived probe
+ * with its own copy of the body, whose signature says it is unresolved.
+ */
+function acceptUnknown(p: UseProbe, loc: ProbePoint, results: DerivedProbe[]): void {
+  results.push({
+    kind: 'derived_probe',
+    tok: p.tok,
+    location: loc,
+    origin: p.origin,
+    body: deepCopy(p.body),
+    locals: [],
+    condition: loc.condition,
+    file: p.outer.file,
+    family: UNKNOWN_ARG_FAMILY,
+    sigSuffix: ' /* unresolved: unknown argument */',
+  });
 }
 
 /** Runs `f`, ignoring semantic errors (wildcard expansion: a miss is reported by the caller). */

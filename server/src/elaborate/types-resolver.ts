@@ -32,7 +32,9 @@ import type {
   Symbol,
   TargetComponent,
 } from '../ast/staptree';
+import { walk } from '../ast/walk';
 import type { Token } from '../passes/parse/token';
+import { UNKNOWN_ARG_FAMILY } from './derive';
 import {
   reportError,
   SemanticError,
@@ -823,12 +825,39 @@ export class TypeResolver {
 
   /** Whether `--assume-debuginfo` lets target expression `e` resolve where it is. */
   private assumed(e: Expression): boolean {
+    const p = this.currentProbe;
+    const targetVar = e.kind === 'target_symbol' || e.kind === 'entry_op' || (e.kind === 'atvar_op' && e.cuName === '');
+    // --assume-args: a probe point with an unknown argument is unresolved, its $vars unknown too
+    // (also in the functions it calls, which might be those of the family it turns out to be).
+    if (targetVar && this.unknownArgContext()) return true;
     if (!this.e.options.assumeDebuginfo) return false;
-    if (e.kind === 'target_symbol' || e.kind === 'entry_op' || (e.kind === 'atvar_op' && e.cuName === '')) {
-      const p = this.currentProbe;
-      return p !== undefined && !NO_TARGET_VARS.has(p.family);
-    }
+    if (targetVar) return p !== undefined && !NO_TARGET_VARS.has(p.family);
     return true;
+  }
+
+  /** Functions reachable from a probe point accepted for an unknown argument (--assume-args). */
+  private unknownArgReach?: Set<ElabFunction>;
+
+  /** Whether the body being typed is such a probe's, or a function it reaches. */
+  private unknownArgContext(): boolean {
+    if (this.currentProbe) return this.currentProbe.family === UNKNOWN_ARG_FAMILY;
+    if (!this.currentFunction) return false;
+    if (!this.unknownArgReach) {
+      this.unknownArgReach = new Set();
+      const seen = this.unknownArgReach;
+      const reach = (body: Statement): void =>
+        walk(body, (n) => {
+          if (n.kind !== 'functioncall') return;
+          for (const f of (n as Annotated).referents ?? []) {
+            if (!seen.has(f)) {
+              seen.add(f);
+              reach(f.body);
+            }
+          }
+        });
+      for (const dp of this.e.probes) if (dp.family === UNKNOWN_ARG_FAMILY) reach(dp.body);
+    }
+    return this.unknownArgReach.has(this.currentFunction);
   }
 
   private visitTarget(e: Expression & { components: TargetComponent[] }, t: ExpType): void {
