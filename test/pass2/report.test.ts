@@ -108,7 +108,7 @@ semantic error: no probes found
     assert.equal(r.errorCount, 3, 'a chain counts once');
   });
 
-  test('duplicates are keyed on the chain of throw sites, and -v prints them all', () => {
+  test('duplicates are keyed on the chain of throw sites, and -v prints every first block', () => {
     const D: SourceFile = { name: 'd.stp', text: 'probe begin { a = 1; b = "x"; a = b; c = 1; c = "s"; println(a, c) }\n' };
     const mismatch = (name: string, col: number, firstCol: number, t: string, first: string) =>
       new SemanticError(`type mismatch (${t})`, tok(D, 'identifier', name, 1, col), undefined, 'elaborate.cxx:7610').chained(
@@ -148,6 +148,50 @@ semantic error: type was first inferred here (long): identifier 'c' at :1:38
     const other = new Reporter({ verbose: 2, suppressWarnings: false });
     printSemanticError(new SemanticError('no probes found', undefined, undefined, 'no-probes'), other, 2);
     assert.equal(other.text, 'semantic error: no probes found\n\n');
+  });
+
+  test('a chained error from a site already printed is left out, and -v keeps the no-match chain once', () => {
+    // stap -p2 -v e.stp (e.stp: `global g` / `probe begin { g = 1 }` / `probe end { g = "a" }` /
+    // `probe error { g = "b" }`): the second mismatch shows without `type was first inferred here`.
+    const E: SourceFile = { name: 'e.stp', text: 'global g\nprobe begin { g = 1 }\nprobe end { g = "a" }\nprobe error { g = "b" }\n' };
+    const mismatch = (line: number, col: number) =>
+      new SemanticError('type mismatch (string)', tok(E, 'identifier', 'g', line, col), undefined, 'elaborate.cxx:7610').chained(
+        new SemanticError('type was first inferred here (long)', tok(E, 'identifier', 'g', 2, 15), undefined, 'elaborate.cxx:7618'),
+      );
+    const noMatch = (col: number) =>
+      new SemanticError('while resolving probe point', tok(E, 'identifier', 'nosuch', 1, col), undefined, 'elaborate.cxx:1082').chained(
+        new SemanticError('no match', undefined, undefined, 'elaborate.cxx:1045'),
+      );
+    const blocks = (r: Reporter) => r.text.split('\n').filter((l) => l.startsWith('semantic error:'));
+    const v = new Reporter({ verbose: 1, suppressWarnings: false });
+    for (const err of [mismatch(3, 13), mismatch(4, 15), noMatch(1), noMatch(3)]) printSemanticError(err, v, 1);
+    assert.deepEqual(blocks(v), [
+      "semantic error: type mismatch (string): identifier 'g' at e.stp:3:13",
+      "semantic error: type was first inferred here (long): identifier 'g' at :2:15",
+      "semantic error: type mismatch (string): identifier 'g' at :4:15",
+      "semantic error: while resolving probe point: identifier 'nosuch' at :1:1",
+      'semantic error: no match',
+    ]);
+    // -vv prints everything.
+    const vv = new Reporter({ verbose: 2, suppressWarnings: false });
+    for (const err of [mismatch(3, 13), mismatch(4, 15), noMatch(1), noMatch(3)]) printSemanticError(err, vv, 2);
+    assert.equal(blocks(vv).length, 8);
+    // Without -v the same goes for a chain with a new key: only its first block is new
+    // (stap -p2 --privilege=stapusr on `probe timer.profile {}`: the optional location's cause).
+    const quiet = new Reporter({ verbose: 0, suppressWarnings: false });
+    const refused = (where: string, col: number, site: string) =>
+      new SemanticError('while resolving probe point', tok(E, 'identifier', where, 1, col), undefined, site).chained(
+        new SemanticError('probe point is not allowed for --privilege=stapusr', undefined, undefined, 'elaborate.cxx:467'),
+      );
+    assert.equal(printSemanticError(refused('perf', 1, 'elaborate.cxx:1082'), quiet, 0), true);
+    assert.equal(printSemanticError(refused('timer', 5, 'elaborate.cxx:1034'), quiet, 0), true);
+    assert.equal(printSemanticError(refused('perf', 9, 'elaborate.cxx:1082'), quiet, 0), false);
+    assert.deepEqual(blocks(quiet), [
+      "semantic error: while resolving probe point: identifier 'perf' at e.stp:1:1",
+      'semantic error: probe point is not allowed for --privilege=stapusr',
+      "semantic error: while resolving probe point: identifier 'timer' at :1:5",
+    ]);
+    assert.equal(quiet.suppressedCount, 1);
   });
 
   test('warnings and errors share the file-name abbreviation (stap -p2 -v c.stp)', () => {

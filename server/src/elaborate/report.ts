@@ -54,13 +54,55 @@ export function formatSemanticError(err: SemanticError, reporter: Reporter, verb
   return `${out}\n`;
 }
 
-/** Prints a semantic error and its chain (session.cxx `print_error`); returns whether it printed. */
+/**
+ * A `while resolving probe point` chained with a bare `no match` (derive.ts: a required location
+ * derived nothing). Unlike every other error, stap prints it once per chain of throw sites even
+ * under `-v` (and does not repeat its first block under `-vv`).
+ */
+const NO_MATCH_CHAIN = 'elaborate.cxx:1082\nelaborate.cxx:1045';
+
+/** print_error's memory beyond the Reporter's: the chained errors' sites, the `-v` chain keys. */
+interface PrintState {
+  chainedSites: Set<string>;
+  verboseKeys: Set<string>;
+}
+
+const printStates = new WeakMap<Reporter, PrintState>();
+
+function printState(reporter: Reporter): PrintState {
+  let s = printStates.get(reporter);
+  if (!s) printStates.set(reporter, (s = { chainedSites: new Set(), verboseKeys: new Set() }));
+  return s;
+}
+
+/**
+ * Prints a semantic error and its chain (session.cxx `print_error`); returns whether it printed.
+ * Without `-v` a chain whose throw sites were all seen together is suppressed (and counted);
+ * with `-v` every error prints, but for the no-match chain. Then, below `-vv`, an error of the
+ * chain (not its first) whose throw site some earlier chain already printed is left out: a
+ * second `type mismatch` of a variable shows without its `type was first inferred here`.
+ */
 export function printSemanticError(err: SemanticError, reporter: Reporter, verbose: number): boolean {
-  return reporter.keyedError(errorKey(err), () =>
-    errorChain(err)
-      .map((e) => formatSemanticError(e, reporter, verbose))
-      .join(''),
-  );
+  const key = errorKey(err);
+  const state = printState(reporter);
+  let printed = true;
+  const shown = reporter.keyedError(key, () => {
+    if (verbose === 1 && key === NO_MATCH_CHAIN) {
+      if (state.verboseKeys.has(key)) {
+        printed = false;
+        return '';
+      }
+      state.verboseKeys.add(key);
+    }
+    const [head, ...chained] = errorChain(err);
+    let out = formatSemanticError(head, reporter, verbose);
+    for (const e of chained) {
+      if (verbose > 1 || !state.chainedSites.has(e.site)) out += formatSemanticError(e, reporter, verbose);
+      state.chainedSites.add(e.site);
+    }
+    return out;
+  });
+  return shown && printed;
 }
 
 /** Prints pass 2's errors, warnings and (at their verbosity) trace lines in the order they happened. */
