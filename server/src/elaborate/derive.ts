@@ -36,6 +36,7 @@ import { componentKey, keyString, patternRoot, sortedChildren, type Builder, typ
 import {
   ITERATION_LIMIT,
   reportError,
+  reportVerboseError,
   SemanticError,
   type DerivedProbe,
   type Elaboration,
@@ -81,6 +82,7 @@ const SITE_DOUBLE_GLOB_MISMATCH = 'elaborate.cxx:569';
 const SITE_GLOB_MISMATCH = 'elaborate.cxx:643';
 const SITE_MISMATCH = 'elaborate.cxx:671';
 const SITE_INVALID_SUFFIX = 'elaborate.cxx:246';
+const SITE_RESOLUTION_FAILED = 'elaborate.cxx:1094';
 
 /** elaborate.cxx `derive_probes` for a written probe: its derived probes (errors go to `e`). */
 export function deriveProbes(e: Elaboration, probe: Probe, file: StapFile): DerivedProbe[] {
@@ -341,7 +343,12 @@ function trySuffixExpansion(state: DeriveState, node: MatchNode, p: UseProbe, lo
  */
 function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suffix: ProbePointComponent[], results: DerivedProbe[]): void {
   if (b.kind === 'alias') {
+    const before = results.length;
     expandAlias(b.alias, b.file, p, loc, suffix, results, (n, optional, rethrow) => deriveUse(state, n, results, optional, rethrow));
+    // A required expansion that derived nothing: stap says so under -v (after the expansion's own errors).
+    if (results.length === before && !loc.optional && !state.parentOptional) {
+      reportVerboseError(p.e, 1, new SemanticError('resolution failed in alias expansion builder', undefined, undefined, SITE_RESOLUTION_FAILED));
+    }
     return;
   }
   if (suffix.length) throw new SemanticError('invalid suffix for probe', undefined, undefined, SITE_INVALID_SUFFIX);

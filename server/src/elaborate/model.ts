@@ -156,7 +156,8 @@ export interface SemanticWarning {
 
 /** What the passes emit, in order; the driver prints it through the Reporter. */
 export type Pass2Diagnostic =
-  | { kind: 'error'; error: SemanticError }
+  /** `minVerbose`: printed only at that `-v` level or above (else not even counted as suppressed). */
+  | { kind: 'error'; error: SemanticError; minVerbose?: number }
   | { kind: 'warning'; warning: SemanticWarning }
   /** A `-vv`/`-vvv` trace line stap prints to stderr at pass-2 verbosity ≥ `level` (text ends in a newline). */
   | { kind: 'verbose'; level: number; text: string };
@@ -215,6 +216,11 @@ export function sortedFunctions(e: Elaboration): ElabFunction[] {
 /** Records an error (stap `print_error`, or a throw caught by the pass driver). */
 export function reportError(e: Elaboration, error: SemanticError): void {
   e.diagnostics.push({ kind: 'error', error });
+}
+
+/** Records an error that stap prints only at `-v` level `minVerbose` or above. */
+export function reportVerboseError(e: Elaboration, minVerbose: number, error: SemanticError): void {
+  e.diagnostics.push({ kind: 'error', error, minVerbose });
 }
 
 /** Records a warning (stap `print_warning`); `-w` and de-duplication are the Reporter's job. */

@@ -108,7 +108,9 @@ export function printSemanticError(err: SemanticError, reporter: Reporter, verbo
 /** Prints pass 2's errors, warnings and (at their verbosity) trace lines in the order they happened. */
 export function printPass2Diagnostics(diagnostics: readonly Pass2Diagnostic[], reporter: Reporter, verbose: number): void {
   for (const d of diagnostics) {
-    if (d.kind === 'error') printSemanticError(d.error, reporter, verbose);
+    if (d.kind === 'error') {
+      if (verbose >= (d.minVerbose ?? 0)) printSemanticError(d.error, reporter, verbose);
+    }
     else if (d.kind === 'warning') reporter.warning({ message: d.warning.message, token: d.warning.tok });
     else if (verbose >= d.level) reporter.write(d.text);
   }
