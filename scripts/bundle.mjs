@@ -3,6 +3,8 @@
 // `stap-ls` (dist/stap-ls.js). Also copies the grammar wasm and web-tree-sitter's runtime wasm
 // beside the bundle, since esbuild does not bundle wasm. `--production` minifies.
 import { build } from 'esbuild';
+
+import { cliBundleOptions } from './bundle-config.mjs';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,17 +15,9 @@ const production = process.argv.includes('--production');
 const entries = [{ in: 'server/src/cli.ts', out: 'stap-ls' }].filter((e) => existsSync(join(root, e.in)));
 
 mkdirSync(dist, { recursive: true });
-await build({
-  entryPoints: entries.map((e) => ({ in: join(root, e.in), out: e.out })),
-  outdir: dist,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  minify: production,
-  logLevel: 'warning',
-});
+for (const e of entries) {
+  await build(cliBundleOptions(join(root, e.in), join(dist, `${e.out}.js`), { production }));
+}
 const require = createRequire(import.meta.url);
 copyFileSync(join(root, 'grammar', 'tree-sitter-systemtap.wasm'), join(dist, 'tree-sitter-systemtap.wasm'));
 copyFileSync(

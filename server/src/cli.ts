@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 import type { StapFile } from './ast/staptree';
+import { buildingSnapshot, buildSnapshot, scheduleSnapshot, stamp } from './cli-snapshot';
 import { printElaborationDump } from './dump/p2';
 import type { Elaboration, Pass2Options } from './elaborate/model';
 import { PASS2_FAILED, printPass2Diagnostics, printUnusedArguments } from './elaborate/report';
@@ -786,10 +787,8 @@ function runPass2Cli<F, M>(
  * an older one wrote.
  */
 export function nodeLibraryStore(env: Readonly<Record<string, string | undefined>>): LibraryStore | undefined {
-  if (env.STAP_LS_CACHE === '0') return undefined;
-  const dir =
-    env.STAP_LS_CACHE_DIR ??
-    join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'stap-ls');
+  const dir = cacheDirectory(env);
+  if (dir === undefined) return undefined;
   let buildId: string;
   try {
     buildId = __filename.endsWith('.js') ? stamp(__filename) : newestSource(join(__dirname));
@@ -818,9 +817,10 @@ export function nodeLibraryStore(env: Readonly<Record<string, string | undefined
   };
 }
 
-function stamp(path: string): string {
-  const st = statSync(path);
-  return `${path}:${st.size}:${st.mtimeMs}`;
+/** Where the persistent cache (and the startup snapshot) live; undefined when it is off. */
+export function cacheDirectory(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.STAP_LS_CACHE === '0') return undefined;
+  return env.STAP_LS_CACHE_DIR ?? join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'stap-ls');
 }
 
 /** The newest `.ts` below `dir`, for a build id when running from the sources. */
@@ -939,7 +939,10 @@ export function main(argv = process.argv.slice(2), prog = 'stap-ls'): void {
     }
     out = internalError(prog, err);
   }
-  writeOutput(out);
+  scheduleSnapshot({ argv, cwd: process.cwd(), env: process.env, cacheDir: cacheDirectory(process.env), bundle: __filename });
+  // Exit as soon as the output is out, rather than tear the heap down piece by piece (a tenth
+  // of a run's CPU). A pipe takes only so much at once: wait until both streams have flushed.
+  writeOutput(out, () => process.exit());
 }
 
 /** The stack of the worker that runs a script too deeply nested for the main thread's stack. */
@@ -953,10 +956,15 @@ function internalError(prog: string, err: unknown): CliOutput {
   return { stdout: '', stderr: `${prog}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`, status: 70 };
 }
 
-function writeOutput(out: CliOutput): void {
-  if (out.stdout) process.stdout.write(Buffer.from(out.stdout, 'latin1'));
-  if (out.stderr) process.stderr.write(Buffer.from(out.stderr, 'latin1'));
+/** Writes the output as latin1 bytes; `flushed` runs once both streams have taken all of it. */
+function writeOutput(out: CliOutput, flushed?: () => void): void {
   process.exitCode = out.status;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) flushed?.();
+  };
+  process.stdout.write(Buffer.from(out.stdout, 'latin1'), done);
+  process.stderr.write(Buffer.from(out.stderr, 'latin1'), done);
 }
 
 /**
@@ -999,3 +1007,9 @@ export function bigStackWorker(): void {
 }
 
 if (require.main === module) main();
+else if (buildingSnapshot()) {
+  buildSnapshot(
+    (argv) => void runCli(argv, nodeCliIo(), stapWiring),
+    (argv) => main([...argv]),
+  );
+}

@@ -36,7 +36,7 @@ after(() => {
 
 function run(args: string[], cache: boolean): { stdout: string; stderr: string; status: number | null } {
   const env = { ...process.env, STAP_LS_CACHE: cache ? '1' : '0', STAP_LS_CACHE_DIR: cacheDir };
-  const r = spawnSync(process.execPath, [bin, '-r', kbuild.dir, ...args], { env, encoding: 'latin1', maxBuffer: 64 << 20 });
+  const r = spawnSync(bin, ['-r', kbuild.dir, ...args], { env, encoding: 'latin1', maxBuffer: 64 << 20 });
   // The -v line's figures differ from run to run.
   const stderr = (r.stderr ?? '').replace(/using \d+virt.*real ms\./, 'using … ms.');
   return { stdout: r.stdout ?? '', stderr, status: r.status };

@@ -29,7 +29,7 @@ after(() => {
 });
 
 function stapLs(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [bin, '-r', kbuild.dir, ...args], {
+  const r = spawnSync(bin, ['-r', kbuild.dir, ...args], {
     input,
     encoding: 'latin1',
     maxBuffer: 64 << 20,

@@ -116,6 +116,8 @@ export interface LoadedFile<F> {
    * files it looks into.
    */
   readonly stapfile: F;
+  /** False while a restored file has not been parsed yet (reading `stapfile` parses it). */
+  readonly isParsed?: boolean;
   /** The codec's summary of the file, when the cache had one (see {@link librarySummary}). */
   summary?: unknown;
 }
@@ -140,6 +142,8 @@ export interface Library<F, M> {
    * there, and this gives the library part of the `-v` dump instead.
    */
   cachedDump?: () => string | undefined;
+  /** The persistent cache's fingerprint of the files this load read (when a cache was in use). */
+  fingerprint?: string;
 }
 
 /** The cache key: everything a library load depends on (the files' contents aside). */
@@ -162,6 +166,25 @@ export function libraryKey(session: Session): string {
 
 const cache = new WeakMap<object, Map<string, Library<unknown, unknown>>>();
 
+/** Libraries kept in memory that must be checked against the files once before their next use. */
+const unchecked = new WeakSet<Library<unknown, unknown>>();
+
+/** Every library this process loaded, oldest first (for the startup snapshot, cli-snapshot.ts). */
+const loaded: Library<unknown, unknown>[] = [];
+
+export function loadedLibraries(): readonly Library<unknown, unknown>[] {
+  return loaded;
+}
+
+/**
+ * Marks every library in memory as possibly stale: its next use recomputes the fingerprint of
+ * its files and reloads it if they changed. For a process restored from a startup snapshot,
+ * whose libraries were loaded by another process at another time.
+ */
+export function recheckLibrariesInMemory(): void {
+  for (const lib of loaded) unchecked.add(lib);
+}
+
 /**
  * The library for `session`, loaded on first use and then shared by every session with the same
  * key (and the same frontend). `fresh` forces a reload (e.g. after tapset files changed).
@@ -176,12 +199,16 @@ export function getLibrary<F, M>(
   if (!byKey) cache.set(frontend, (byKey = new Map()));
   const key = libraryKey(session);
   const hit = byKey.get(key);
-  if (hit && !fresh) return hit as Library<F, M>;
+  if (hit && !fresh && !unchecked.has(hit)) return hit as Library<F, M>;
   const discovery = discoverLibrary(session.includePath, session.target, io);
   const { libraryStore: store } = io;
   const { codec } = frontend;
   const fingerprint =
     store && codec ? libraryFingerprint(key, store.buildId, discovery.macroDirs, discovery.scriptDirs) : undefined;
+  if (hit && !fresh) {
+    unchecked.delete(hit);
+    if (fingerprint !== undefined && hit.fingerprint === fingerprint) return hit as Library<F, M>;
+  }
   let lib =
     store && codec && fingerprint && !fresh
       ? restoreLibrary(key, fingerprint, store, codec, io, (source, ref, macros) => {
@@ -193,7 +220,10 @@ export function getLibrary<F, M>(
     lib = loadLibrary(session, frontend, io, discovery);
     if (store && codec && fingerprint) saveLibrary(lib, fingerprint, store, codec);
   }
+  lib.fingerprint = fingerprint;
   byKey.set(key, lib as Library<unknown, unknown>);
+  if (hit && loaded.includes(hit)) loaded.splice(loaded.indexOf(hit), 1);
+  loaded.push(lib as Library<unknown, unknown>);
   return lib;
 }
 
@@ -303,6 +333,9 @@ function restoreLibrary<F, M>(
       summary: stored.summaries[n],
       get stapfile(): F {
         return (parsed ??= parseFile(source, ref, macros));
+      },
+      get isParsed(): boolean {
+        return parsed !== undefined;
       },
     };
   });

@@ -1,0 +1,28 @@
+// The esbuild options of the stap-ls command bundle, shared by scripts/bundle.mjs (dist/) and the
+// benchmarks and tests that bundle the current sources into a temporary directory.
+//
+// The banner lets the same file run under `node --build-snapshot` (server/src/cli-snapshot.ts),
+// where a script gets no CommonJS wrapper: `module`, `__filename` and `__dirname` are then
+// made up (the bundle's own path comes from STAP_LS_SNAPSHOT_BUNDLE). Under the usual wrapper
+// each `var` names the wrapper's own parameter and keeps its value.
+const BANNER = [
+  'var module = typeof module !== "undefined" ? module : { exports: {} };',
+  'var __filename = typeof __filename !== "undefined" ? __filename : process.env.STAP_LS_SNAPSHOT_BUNDLE;',
+  'var __dirname = typeof __dirname !== "undefined" ? __dirname : require("node:path").dirname(__filename);',
+].join('\n');
+
+/** esbuild options for the `stap-ls` bundle of `entry` into `outfile`. */
+export function cliBundleOptions(entry, outfile, { production = false, sourcemap = true } = {}) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap,
+    minify: production,
+    banner: { js: BANNER },
+    logLevel: 'warning',
+  };
+}
