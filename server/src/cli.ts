@@ -618,8 +618,8 @@ export function runCli<F, M>(
     reporter.write(`Build tree: "${resolved.buildTree}"\n`);
   }
 
-  const kernelSymbols = readKernelSymbols(session, resolved.buildTree, io.files, reporter);
-  if (!kernelSymbols) return { stdout: banner, stderr: reporter.text, status: 1 };
+  const kernel = readKernelSymbols(session, resolved.buildTree, io.files, reporter);
+  if (!kernel) return { stdout: banner, stderr: reporter.text, status: 1 };
 
   let script: UserScript;
   if (o.scriptText !== undefined) script = { kind: 'text', text: o.scriptText };
@@ -653,7 +653,7 @@ export function runCli<F, M>(
         stdout += wiring.printDump(result.userFiles, fresh.files.map((f) => f.stapfile), true);
       }
     } else if (o.lastPass === 2) {
-      const pass2 = runPass2Cli(o, session, resolved.buildTree, kernelSymbols, result, io, reporter);
+      const pass2 = runPass2Cli(o, session, resolved.buildTree, kernel, result, io, reporter);
       stdout += pass2.stdout;
       status = pass2.ok ? 0 : 1;
     } else {
@@ -673,9 +673,10 @@ export function runCli<F, M>(
  * unreadable candidate is named, and when neither is there stap warns that the table is missing
  * (under `-W` that warning fails pass 1).
  */
-function readKernelSymbols(session: Session, buildTree: string, files: Pass1Io, reporter: Reporter): Set<string> | undefined {
+function readKernelSymbols(session: Session, buildTree: string, files: Pass1Io, reporter: Reporter): KernelSymbols | undefined {
   const symbols = new Set<string>();
-  if (session.target.runtime !== 'kernel') return symbols;
+  const exports = new Set<string>();
+  if (session.target.runtime !== 'kernel') return { symbols, exports };
   const verbose = session.verbose;
   if (verbose > 2) {
     const n = session.target.kernelConfig.size;
@@ -688,13 +689,13 @@ function readKernelSymbols(session: Session, buildTree: string, files: Pass1Io, 
     reporter.write(`Checking "${symversPath}" failed with error: ${symvers.message}\nEnsure kernel development headers & makefiles are installed\n`);
     return undefined;
   }
+  for (const line of symvers.split('\n')) {
+    const fields = line.split('\t');
+    if (fields[2] === 'vmlinux') exports.add(fields[1]);
+  }
   if (verbose > 2) {
-    {
-      const exports = symvers.split('\n').filter((l) => l.split('\t')[2] === 'vmlinux').length;
-      reporter.write(
-        `Parsed kernel "${buildTree}/Module.symvers", containing ${exports === 1 ? 'one vmlinux export' : `${exports} vmlinux exports`}\n`,
-      );
-    }
+    const n = exports.size;
+    reporter.write(`Parsed kernel "${buildTree}/Module.symvers", containing ${n === 1 ? 'one vmlinux export' : `${n} vmlinux exports`}\n`);
   }
   for (const path of [`${buildTree}/System.map`, `/boot/System.map-${session.target.kernelRelease}`]) {
     const text = files.readFile(path);
@@ -702,17 +703,35 @@ function readKernelSymbols(session: Session, buildTree: string, files: Pass1Io, 
       if (verbose >= 2) reporter.write(`Kernel symbol table ${path} unavailable, (${text.message})\n`);
       continue;
     }
-    for (const line of text.split('\n')) {
-      const [, type, name] = line.trim().split(/\s+/);
-      if (name && (type === 'T' || type === 't')) symbols.add(name);
-    }
-    if (verbose > 2) reporter.write(`Parsed kernel "${path}", containing ${symbols.size} symbol${symbols.size === 1 ? '' : 's'}\n`);
-    return symbols;
+    // A real System.map has ~120k symbols: the last one parsed is kept for the next run (the
+    // server and the tests run many against the same map); equal text gives the same set.
+    if (lastSystemMap?.text !== text) lastSystemMap = { text, symbols: systemMapFunctions(text) };
+    const functions = lastSystemMap.symbols;
+    if (verbose > 2) reporter.write(`Parsed kernel "${path}", containing ${functions.size} symbol${functions.size === 1 ? '' : 's'}\n`);
+    return { symbols: functions, exports };
   }
   reporter.warning({ message: 'Kernel function symbol table missing [man warning::symbols]' });
   // stap then names the last candidate as parsed, empty.
   if (verbose > 2) reporter.write(`Parsed kernel "/boot/System.map-${session.target.kernelRelease}", containing 0 symbols\n`);
+  return { symbols, exports };
+}
+
+/** The function symbols (`t`/`T` lines) of a System.map. */
+function systemMapFunctions(text: string): Set<string> {
+  const symbols = new Set<string>();
+  for (const line of text.split('\n')) {
+    const [, type, name] = line.trim().split(/\s+/);
+    if (name && (type === 'T' || type === 't')) symbols.add(name);
+  }
   return symbols;
+}
+
+let lastSystemMap: { text: string; symbols: ReadonlySet<string> } | undefined;
+
+/** What readKernelSymbols read: System.map's function symbols and Module.symvers' vmlinux exports. */
+interface KernelSymbols {
+  symbols: ReadonlySet<string>;
+  exports: ReadonlySet<string>;
 }
 
 /** The `-v` line of pass 2 (main.cxx `passes_0_4`), with stap's singular forms. */
@@ -751,7 +770,7 @@ function runPass2Cli<F, M>(
   o: CliOptions,
   session: Session,
   buildTree: string,
-  kernelSymbols: ReadonlySet<string>,
+  kernel: KernelSymbols,
   pass1: Pass1Result<F, M>,
   io: CliIo,
   reporter: Reporter,
@@ -763,7 +782,9 @@ function runPass2Cli<F, M>(
     assumeDebuginfo: o.assumeDebuginfo,
     keepGoing: o.keepGoing,
     kernelBuildDir: buildTree,
-    kernelSymbols,
+    kernelSymbols: kernel.symbols,
+    kernelExports: kernel.exports,
+    targetProcess: o.command !== undefined || o.targetPid !== undefined,
     commandLineGlobals: commandLineGlobals(o.globals),
     noGlobalVarDisplay: o.noGlobalVarDisplay,
   };

@@ -39,6 +39,10 @@ export interface Pass2Options {
   kernelBuildDir: string;
   /** Kernel symbols from `System.map` (kprobe.function resolves against these). */
   kernelSymbols: ReadonlySet<string>;
+  /** vmlinux exports from `Module.symvers` (perf probes need one); none when absent. */
+  kernelExports?: ReadonlySet<string>;
+  /** `-c CMD` or `-x PID` was given: an unnamed `process` probe has a target. */
+  targetProcess?: boolean;
   /** `-G VAR=VAL` globals (not reported as unused, initialised). */
   commandLineGlobals: ReadonlyMap<string, string>;
   /** `--no-global-var-display`. */

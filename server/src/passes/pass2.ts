@@ -5,6 +5,10 @@
  *   semantic_pass_types → add_global_var_display → semantic_pass_optimize2 →
  *   semantic_pass_vars → semantic_pass_stats, then "no probes found" if nothing is left.
  *
+ * Under `--assume-debuginfo` (the editor's mode) a user script that declares no probe at all
+ * (only functions, globals, aliases: a tapset or library file being edited) does not get
+ * "no probes found"; one whose declared probes all resolve to nothing still does.
+ *
  * Like stap, each step runs only while no error has been reported, unless `--keep-going` asks
  * for every independent error (stap 5.6 `--semantic-keep-going`): then the steps that can run
  * on a partly-resolved script still run, so the editor sees all the errors at once.
@@ -107,6 +111,13 @@ export function runPass2(
   }
   // Probe groups enroll their probes after the steps, errors or not (B: one read probe per procfs file).
   checkProcfsPaths(e);
-  if (errorCount(e) === 0 && e.probes.length === 0) reportError(e, new SemanticError('no probes found'));
+  if (errorCount(e) === 0 && e.probes.length === 0 && !(options.assumeDebuginfo && declaresNoProbe(userFiles))) {
+    reportError(e, new SemanticError('no probes found'));
+  }
   return { ok: errorCount(e) === 0, elaboration: e };
+}
+
+/** Whether the user's files declare no probe (aliases do not count): a library file being edited. */
+export function declaresNoProbe(userFiles: readonly StapFile[]): boolean {
+  return userFiles.every((f) => f.probes.length === 0);
 }
