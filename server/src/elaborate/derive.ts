@@ -295,12 +295,21 @@ function acceptUnknown(p: UseProbe, loc: ProbePoint, results: DerivedProbe[]): v
 
 /** Runs `f`, ignoring semantic errors (wildcard expansion: a miss is reported by the caller). */
 function swallow(f: () => void): void {
+  swallowing++;
   try {
     f();
   } catch (err) {
     if (!(err instanceof SemanticError)) throw err;
+  } finally {
+    swallowing--;
   }
 }
+
+/**
+ * How many {@link swallow}s are running: below a wildcard match stap throws its `resolution
+ * failed` error into the match's catch-all, so it is never printed there.
+ */
+let swallowing = 0;
 
 /** `MSG (similar: a, b)`, or MSG when nothing is similar (match_node::suggest_functors). */
 function withSimilar(message: string, node: MatchNode, functor: string): string {
@@ -346,7 +355,7 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
     const before = results.length;
     expandAlias(b.alias, b.file, p, loc, suffix, results, (n, optional, rethrow) => deriveUse(state, n, results, optional, rethrow));
     // A required expansion that derived nothing: stap says so under -v (after the expansion's own errors).
-    if (results.length === before && !loc.optional && !state.parentOptional) {
+    if (results.length === before && !loc.optional && !state.parentOptional && swallowing === 0) {
       reportVerboseError(p.e, 1, new SemanticError('resolution failed in alias expansion builder', undefined, undefined, SITE_RESOLUTION_FAILED));
     }
     return;
