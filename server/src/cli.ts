@@ -31,6 +31,7 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 import type { StapFile } from './ast/staptree';
 import { buildingSnapshot, buildSnapshot, scheduleSnapshot, stamp } from './cli-snapshot';
+import { startServer } from './lsp/server';
 import { printElaborationDump } from './dump/p2';
 import type { Elaboration, Pass2Options } from './elaborate/model';
 import { PASS2_FAILED, printPass2Diagnostics, printUnusedArguments } from './elaborate/report';
@@ -46,7 +47,7 @@ import {
 } from './passes/pass1';
 import { runPass2 } from './passes/pass2';
 import { viewsOfLoadedFiles } from './elaborate/library-view';
-import { Reporter } from './passes/parse/report';
+import { Reporter, type ReporterOptions } from './passes/parse/report';
 import type { Privilege, Runtime, Session } from './session';
 import { STAP_VERSION } from './session';
 import { getLibrary } from './tapsets/library';
@@ -579,12 +580,25 @@ Options of stap-ls only (spelt in full):
 Options that only affect passes 3-5 are accepted and recorded; others are refused.
 `;
 
+/**
+ * What a caller of {@link runCli} may see of a run besides its output: the language server
+ * (workspace/analysis.ts) takes the session, the parsed files and the elaboration from here, and
+ * records the diagnostics through its own Reporter. The run itself is the same.
+ */
+export interface CliObserver<F, M> {
+  /** The Reporter the run prints through (a subclass may record what it prints). */
+  reporter?(options: ReporterOptions): Reporter;
+  /** Called once pass 1 (and pass 2, when it ran) are done. */
+  done?(run: { session: Session; pass1: Pass1Result<F, M>; elaboration?: Elaboration }): void;
+}
+
 /** Runs the command line `argv` (without the program name). Pure apart from `io`. */
 export function runCli<F, M>(
   argv: readonly string[],
   io: CliIo,
   getWiring: () => Pass1Wiring<F, M>,
   prog = 'stap-ls',
+  observer?: CliObserver<F, M>,
 ): CliOutput {
   const parsed = parseCommandLine(argv, prog);
   if (!('perPassVerbose' in parsed)) return { stdout: parsed.stdout ?? '', stderr: parsed.stderr, status: parsed.status };
@@ -612,7 +626,8 @@ export function runCli<F, M>(
     warningsAsErrors: o.warningsAsErrors,
   };
   const pass1Verbose = o.perPassVerbose[0];
-  const reporter = new Reporter({ verbose: o.verbose, suppressWarnings: o.suppressWarnings });
+  const reporterOptions = { verbose: o.verbose, suppressWarnings: o.suppressWarnings };
+  const reporter = observer?.reporter?.(reporterOptions) ?? new Reporter(reporterOptions);
   if (o.verbose >= 2) {
     reporter.write(`Session arch: ${session.target.arch} release: ${session.target.kernelRelease}\n`);
     reporter.write(`Build tree: "${resolved.buildTree}"\n`);
@@ -637,6 +652,7 @@ export function runCli<F, M>(
   }
   let stdout = banner;
   let status = result.ok ? 0 : 1;
+  let elaboration: Elaboration | undefined;
   if (result.ok) {
     if (o.lastPass === 1) {
       const cached = result.library.cachedDump;
@@ -656,12 +672,14 @@ export function runCli<F, M>(
       const pass2 = runPass2Cli(o, session, resolved.buildTree, kernel, result, io, reporter);
       stdout += pass2.stdout;
       status = pass2.ok ? 0 : 1;
+      elaboration = pass2.elaboration;
     } else {
       reporter.write(`${prog}: pass ${o.lastPass} is not implemented: stap-ls stops after pass 2 (use -p1 or -p2)\n`);
       status = 1;
     }
   }
   reporter.reportSuppression();
+  observer?.done?.({ session, pass1: result, elaboration });
   return { stdout, stderr: reporter.text, status };
 }
 
@@ -774,7 +792,7 @@ function runPass2Cli<F, M>(
   pass1: Pass1Result<F, M>,
   io: CliIo,
   reporter: Reporter,
-): { ok: boolean; stdout: string } {
+): { ok: boolean; stdout: string; elaboration: Elaboration } {
   const verbose = o.perPassVerbose[1];
   const start = io.files.usage?.();
   const options: Pass2Options = {
@@ -797,7 +815,7 @@ function runPass2Cli<F, M>(
   printUnusedArguments(o.args.length, pass1.usedArgs, reporter);
   if (!ok) reporter.write(PASS2_FAILED);
   const stdout = ok || verbose > 2 ? printElaborationDump(elaboration, verbose > 0) : '';
-  return { ok, stdout };
+  return { ok, stdout, elaboration };
 }
 
 /**
@@ -943,8 +961,17 @@ export function processUsage(): Usage {
   return { virtKb, resKb, shrKb, dataKb, userMs: cpu.user / 1000, sysMs: cpu.system / 1000, realMs: performance.now() };
 }
 
+/** `stap-ls --stdio` / `--node-ipc` / `--socket=PORT`: the language server instead of a run. */
+export function isServerMode(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--clientProcessId'));
+}
+
 /** Process entry: runs the command line and writes the output as latin1 bytes. */
 export function main(argv = process.argv.slice(2), prog = 'stap-ls'): void {
+  if (isServerMode(argv)) {
+    startServer();
+    return;
+  }
   const io = nodeCliIo();
   // Keep what stdin gave, in case the run has to be repeated in a worker (below).
   let stdin: string | undefined;

@@ -1,0 +1,154 @@
+/**
+ * The language server: capabilities, document sync, settings, and the request handlers, each a
+ * thin call into workspace/ and ide/ (gopls' server package over its cache). Diagnostics are
+ * published after each edit, debounced, and only for the version they were computed for.
+ * Every handler is guarded: an exception is logged and answered with an empty result; the
+ * server itself keeps running whatever the user types.
+ */
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+
+import { runCli } from '../cli';
+import { stapWiring } from '../passes/pass1';
+import { overlayIo, toBytes } from '../workspace/analysis';
+import { validateSettings, settingsArgv } from '../workspace/settings';
+import { Workspace } from '../workspace/workspace';
+import { toLspDiagnostic, uriToPath } from './convert';
+import { dumpPass1, dumpPass2, type DumpParams, type DumpResult } from './ext';
+import { registerFeatures } from './features';
+
+/** Milliseconds of quiet after an edit before the diagnostics are computed. */
+export const DIAGNOSTICS_DELAY_MS = 150;
+
+export interface Server {
+  connection: Connection;
+  workspace: Workspace;
+}
+
+/** Starts the server on the connection given by the command line (`--stdio`, `--node-ipc`). */
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Server {
+  const workspace = new Workspace();
+  const documents = new TextDocuments(TextDocument);
+  const timers = new Map<string, NodeJS.Timeout>();
+  let configurationRequests = false;
+
+  const log = (what: string, err: unknown) =>
+    connection.console.error(`stap-ls: ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+
+  /** Runs a handler; on an exception logs it and returns `fallback`. */
+  function guarded<P, R>(what: string, fallback: R, handler: (params: P) => R): (params: P) => R {
+    return (params: P) => {
+      try {
+        return handler(params);
+      } catch (err) {
+        log(what, err);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    configurationRequests = params.capabilities.workspace?.configuration === true;
+    const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    if (initial !== undefined) applySettings(initial);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        ...featureCapabilities,
+      },
+      serverInfo: { name: 'stap-ls', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (configurationRequests) {
+      void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+      void refreshSettings();
+    }
+  });
+
+  function applySettings(raw: unknown): void {
+    const { settings, problems } = validateSettings(raw);
+    for (const p of problems) connection.console.warn(`stap-ls: setting ${p}`);
+    workspace.settings = settings;
+    for (const doc of workspace.openDocuments) schedule(doc.uri, 0);
+  }
+
+  async function refreshSettings(): Promise<void> {
+    try {
+      applySettings(await connection.workspace.getConfiguration('systemtap'));
+    } catch (err) {
+      log('reading the settings', err);
+    }
+  }
+
+  connection.onDidChangeConfiguration((change) => {
+    if (configurationRequests) void refreshSettings();
+    else applySettings((change.settings as { systemtap?: unknown } | undefined)?.systemtap);
+  });
+
+  function schedule(uri: string, delay = DIAGNOSTICS_DELAY_MS): void {
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        publish(uri);
+      }, delay),
+    );
+  }
+
+  function publish(uri: string): void {
+    try {
+      const analysis = workspace.analysis(uri);
+      if (!analysis) return;
+      // An edit that came in meanwhile gets its own run; these would be stale.
+      if (workspace.document(uri)?.version !== analysis.version) return;
+      void connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: analysis.diagnostics.map(toLspDiagnostic) });
+    } catch (err) {
+      log(`diagnostics of ${uri}`, err);
+    }
+  }
+
+  documents.onDidOpen((e) => {
+    workspace.open({ uri: e.document.uri, path: uriToPath(e.document.uri), version: e.document.version, text: e.document.getText() });
+    schedule(e.document.uri, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    workspace.change(e.document.uri, e.document.version, e.document.getText());
+    schedule(e.document.uri);
+  });
+  documents.onDidClose((e) => {
+    clearTimeout(timers.get(e.document.uri));
+    timers.delete(e.document.uri);
+    workspace.close(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const dump = (pass: 1 | 2) =>
+    guarded<DumpParams, DumpResult>(`dumpPass${pass}`, { stdout: '', stderr: 'stap-ls: internal error\n', status: 70 }, (params) => {
+      const doc = workspace.document(params.textDocument.uri);
+      if (!doc) return { stdout: '', stderr: `stap-ls: ${params.textDocument.uri} is not open\n`, status: 1 };
+      const s = workspace.settings;
+      const argv = [`-p${pass}`, ...(params.verbose ? ['-v'] : []), ...settingsArgv(s), doc.path, ...s.scriptArguments];
+      const out = runCli(argv, overlayIo(doc.path, toBytes(doc.text)), stapWiring);
+      return { stdout: out.stdout, stderr: out.stderr, status: out.status };
+    });
+  connection.onRequest(dumpPass1, dump(1));
+  connection.onRequest(dumpPass2, dump(2));
+
+  const featureCapabilities = registerFeatures(connection, workspace, guarded);
+
+  documents.listen(connection);
+  connection.listen();
+  return { connection, workspace };
+}

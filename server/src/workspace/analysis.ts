@@ -1,0 +1,260 @@
+/**
+ * One analysis of one document: what the editor shows is what `stap-ls` prints, so the
+ * document is run through the very command line of the CLI (cli.ts `runCli`), in the editor's
+ * mode: `-p2 --keep-going --assume-debuginfo --assume-args` with the settings' options, the
+ * document's unsaved text served in place of its file. The run's session, parsed file and
+ * elaboration are kept for the IDE features; its errors and warnings become diagnostics with
+ * positions in the document.
+ *
+ * Plain data only (offsets, strings); the LSP layer converts. No stap routine is mirrored here
+ * beyond the CLI's: this is the editor's view of `passes_0_4`.
+ */
+import type { StapFile } from '../ast/staptree';
+import { nodeCliIo, runCli, type CliIo } from '../cli';
+import type { Elaboration, SemanticError } from '../elaborate/model';
+import type { ParseError } from '../passes/parse/errors';
+import { Reporter, type ReporterOptions, type Warning } from '../passes/parse/report';
+import type { SourceFile, Token } from '../passes/parse/token';
+import { stapWiring, type Pass1Result } from '../passes/pass1';
+import type { Session } from '../session';
+import { settingsArgv, type Settings } from './settings';
+
+/** A position in a document: 0-based line, UTF-16 column (as LSP counts). */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface RelatedLocation {
+  path: string;
+  range: Range;
+  message: string;
+}
+
+export interface Diagnostic {
+  range: Range;
+  severity: 'error' | 'warning';
+  /** Stable per kind: `parse` / `parse-warning` / `semantic:<stap throw site>` / `warning` / `setup`. */
+  code: string;
+  /** stap's man page for the kind (`error::pass1`, `error::pass2`, `warning::symbols`…). */
+  manPage: string;
+  message: string;
+  /** Where the error really is when it is not in this document (a tapset line, a macro body). */
+  related: RelatedLocation[];
+}
+
+export interface Analysis {
+  path: string;
+  version: number;
+  /** The document text as the passes read it: its UTF-8 bytes, one char per byte. */
+  bytes: string;
+  settings: Settings;
+  session?: Session;
+  pass1?: Pass1Result<StapFile, unknown>;
+  /** The document's parsed file (undefined when pass 1 failed before it). */
+  file?: StapFile;
+  elaboration?: Elaboration;
+  diagnostics: Diagnostic[];
+}
+
+/** The editor's options on top of the settings: every error, no debuginfo, unknown arguments. */
+export const EDITOR_FLAGS = ['--keep-going', '--assume-debuginfo', '--assume-args'];
+
+/** A document's text as the passes read files: latin1 of its UTF-8 bytes. */
+export function toBytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** The CLI's io with `path` served from `bytes` (the unsaved document). */
+export function overlayIo(path: string, bytes: string, base: CliIo = nodeCliIo()): CliIo {
+  const files = base.files;
+  return {
+    ...base,
+    files: {
+      ...files,
+      readFile: (p: string) => (p === path ? bytes : files.readFile(p)),
+    },
+  };
+}
+
+/** Records, besides printing, what pass 1 and the driver report (pass 2 comes structured). */
+class RecordingReporter extends Reporter {
+  readonly parseErrors: { error: ParseError; file?: SourceFile }[] = [];
+  readonly warnings: Warning[] = [];
+  readonly lines: string[] = [];
+
+  constructor(options: ReporterOptions) {
+    super(options);
+  }
+
+  override parseError(err: ParseError, file: SourceFile | undefined): boolean {
+    this.parseErrors.push({ error: err, file });
+    return super.parseError(err, file);
+  }
+
+  override warning(w: Warning): void {
+    this.warnings.push(w);
+    super.warning(w);
+  }
+
+  override errorLine(line: string): void {
+    this.lines.push(line);
+    super.errorLine(line);
+  }
+}
+
+/** Runs the analysis of one document. Never throws for anything a user can type. */
+export function analyzeDocument(
+  doc: { path: string; text: string; version: number },
+  settings: Settings,
+  io: CliIo = nodeCliIo(),
+): Analysis {
+  const bytes = toBytes(doc.text);
+  const argv = ['-p2', ...EDITOR_FLAGS, ...settingsArgv(settings), doc.path, ...settings.scriptArguments];
+  let reporter: RecordingReporter | undefined;
+  const analysis: Analysis = { path: doc.path, version: doc.version, bytes, settings, diagnostics: [] };
+  const out = runCli(argv, overlayIo(doc.path, bytes, io), stapWiring, 'stap-ls', {
+    reporter: (options) => (reporter = new RecordingReporter(options)),
+    done: (run) => {
+      analysis.session = run.session;
+      analysis.pass1 = run.pass1 as Pass1Result<StapFile, unknown>;
+      analysis.file = run.pass1.userFiles[0];
+      analysis.elaboration = run.elaboration;
+    },
+  });
+  const lines = new LineIndex(bytes);
+  const diagnostics = analysis.diagnostics;
+  if (reporter) {
+    for (const { error } of reporter.parseErrors) {
+      diagnostics.push(locate(doc.path, lines, error.token, 'error', 'parse', 'error::pass1', error.message));
+    }
+    // Pass 2's warnings are printed through the reporter too; they are taken from pass 2 below.
+    const pass2Warnings = new Set(
+      (analysis.elaboration?.diagnostics ?? []).flatMap((d) => (d.kind === 'warning' ? [`${d.warning.message}\0${d.warning.tok ? tokenKey(d.warning.tok) : ''}`] : [])),
+    );
+    for (const w of reporter.warnings) {
+      if (pass2Warnings.has(`${w.message}\0${w.token ? tokenKey(w.token) : ''}`)) continue;
+      diagnostics.push(locate(doc.path, lines, w.token, 'warning', 'parse-warning', manPageOf(w.message, 'warning::pass1'), w.message));
+    }
+    for (const line of reporter.lines) diagnostics.push(setupDiagnostic(line));
+  }
+  for (const d of analysis.elaboration?.diagnostics ?? []) {
+    if (d.kind === 'error') {
+      diagnostics.push(semanticDiagnostic(doc.path, lines, d.error));
+    } else if (d.kind === 'warning') {
+      diagnostics.push(locate(doc.path, lines, d.warning.tok, 'warning', 'warning', manPageOf(d.warning.message, 'warning::pass2'), d.warning.message));
+    }
+  }
+  // A run that stopped before pass 1 (no kernel build tree, a bad option): say why, once.
+  if (!analysis.pass1 && out.status !== 0 && diagnostics.length === 0) {
+    const first = out.stderr.split('\n').find((l) => l.trim() !== '') ?? 'stap-ls could not analyse this file';
+    diagnostics.push(setupDiagnostic(first));
+  }
+  return analysis;
+}
+
+function tokenKey(t: Token): string {
+  return `${t.location.file.name}:${t.location.line}:${t.location.column}`;
+}
+
+function setupDiagnostic(message: string): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return { range: { start, end: start }, severity: 'error', code: 'setup', manPage: 'error::pass1', message, related: [] };
+}
+
+/** `[man warning::symbols]` and the like at the end of a message name its man page. */
+function manPageOf(message: string, fallback: string): string {
+  const m = /\[man ([\w:]+)\]/.exec(message);
+  return m ? m[1] : fallback;
+}
+
+/** A semantic error: its message with the chained explanations, at the first token in this document. */
+function semanticDiagnostic(path: string, lines: LineIndex, err: SemanticError): Diagnostic {
+  const messages: string[] = [];
+  const tokens: Token[] = [];
+  for (let e: SemanticError | undefined = err; e; e = e.chain) {
+    messages.push(e.message);
+    if (e.tok) tokens.push(e.tok);
+    if (e.tok2) tokens.push(e.tok2);
+  }
+  const d = locateAny(path, lines, tokens, 'error', `semantic:${err.site}`, 'error::pass2', messages.join('; '));
+  return d;
+}
+
+function locate(path: string, lines: LineIndex, tok: Token | undefined, severity: Diagnostic['severity'], code: string, manPage: string, message: string): Diagnostic {
+  return locateAny(path, lines, tok ? [tok] : [], severity, code, manPage, message);
+}
+
+/**
+ * The diagnostic at the first of `tokens` (or the macro invocations they came from) that lies
+ * in this document; the places outside it become related locations. Without any, line 1.
+ */
+function locateAny(
+  path: string,
+  lines: LineIndex,
+  tokens: Token[],
+  severity: Diagnostic['severity'],
+  code: string,
+  manPage: string,
+  message: string,
+): Diagnostic {
+  const related: RelatedLocation[] = [];
+  let at: Range | undefined;
+  for (const tok of tokens) {
+    for (let t: Token | undefined = tok; t; t = t.chain) {
+      if (t.location.file.name === path) {
+        at ??= tokenRange(lines, t);
+      } else {
+        related.push({ path: t.location.file.name, range: tokenRange(new LineIndex(t.location.file.text), t), message: `${message.split('; ')[0]}` });
+      }
+    }
+  }
+  const zero = { line: 0, character: 0 };
+  return { range: at ?? { start: zero, end: zero }, severity, code, manPage, message, related };
+}
+
+/** The range a token covers, from its 1-based line and byte column. */
+export function tokenRange(lines: LineIndex, tok: Token): Range {
+  const line = tok.location.line - 1;
+  const byteStart = tok.location.column - 1;
+  const width = tok.type === 'string' ? tok.content.length + 2 : Math.max(tok.content.length, 1);
+  return { start: lines.position(line, byteStart), end: lines.position(line, byteStart + width) };
+}
+
+/** Byte lines of a text (latin1 of UTF-8), and byte columns to UTF-16 characters. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly bytes: string) {
+    for (let i = 0; i < bytes.length; i++) if (bytes.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** The position of byte column `byteColumn` (0-based) of line `line` (0-based), clamped. */
+  position(line: number, byteColumn: number): Position {
+    const l = Math.max(0, Math.min(line, this.starts.length - 1));
+    const start = this.starts[l];
+    const end = l + 1 < this.starts.length ? this.starts[l + 1] - 1 : this.bytes.length;
+    const stop = Math.max(start, Math.min(start + byteColumn, end));
+    const character = Buffer.from(this.bytes.slice(start, stop), 'latin1').toString('utf8').length;
+    return { line: l, character };
+  }
+
+  /** The byte offset of an LSP position. */
+  offset(pos: Position): number {
+    const l = Math.max(0, Math.min(pos.line, this.starts.length - 1));
+    const start = this.starts[l];
+    const end = l + 1 < this.starts.length ? this.starts[l + 1] - 1 : this.bytes.length;
+    const lineText = Buffer.from(this.bytes.slice(start, end), 'latin1').toString('utf8');
+    const prefix = lineText.slice(0, Math.max(0, pos.character));
+    return start + Math.min(Buffer.byteLength(prefix, 'utf8'), end - start);
+  }
+}
