@@ -21,6 +21,8 @@ export class Workspace {
   private settingsValue: Settings = DEFAULT_SETTINGS;
   private settingsGeneration = 0;
   private readonly analysedWith = new Map<string, number>();
+  /** The newest analysis of each document whose text parsed (features on incomplete code). */
+  private readonly parsed = new Map<string, Analysis>();
 
   constructor(private readonly analyze: typeof analyzeDocument = analyzeDocument) {}
 
@@ -46,6 +48,17 @@ export class Workspace {
     this.documents.delete(uri);
     this.analyses.delete(uri);
     this.analysedWith.delete(uri);
+    this.parsed.delete(uri);
+  }
+
+  /** The newest analysis made of the document, whatever its version; never starts one. */
+  latestAnalysis(uri: string): Analysis | undefined {
+    return this.analyses.get(uri);
+  }
+
+  /** The newest analysis of the document whose text parsed (its `file` is there). */
+  lastParsedAnalysis(uri: string): Analysis | undefined {
+    return this.parsed.get(uri);
   }
 
   document(uri: string): OpenDocument | undefined {
@@ -65,6 +78,7 @@ export class Workspace {
     const fresh = this.analyze({ path: doc.path, text: doc.text, version: doc.version }, this.settingsValue);
     this.analyses.set(uri, fresh);
     this.analysedWith.set(uri, this.settingsGeneration);
+    if (fresh.file) this.parsed.set(uri, fresh);
     return fresh;
   }
 }
