@@ -33,7 +33,9 @@ const isOp = (t: Token | undefined, content: string): t is Token => t !== undefi
 /** The conditional pass over a macro pass (stap `parser::scan_pp` and its `pp_state`). */
 export class ConditionalPass implements TokenSource {
   /** Open conditionals, innermost last: the `%(` token and the branch being read. */
-  private readonly open: { token: Token; branch: Branch }[] = [];
+  private readonly open: { token: Token; branch: Branch; marker?: Token }[] = [];
+  /** Editor hook (ide/inactive.ts): each skipped branch, from its `%?`/`%:` to the marker ending it. */
+  onSkip?: (from: Token, to: Token | undefined, open: Token) => void;
   /** The last `systemtap_v` term evaluated (stap `systemtap_v_seen`), for `--check-version`. */
   systemtapVSeen: Token | undefined;
 
@@ -48,6 +50,7 @@ export class ConditionalPass implements TokenSource {
       const top = this.open[this.open.length - 1];
       const skipping = top !== undefined && (top.branch === Branch.SkipThen || top.branch === Branch.SkipElse);
       const t = skipping ? this.skip() : this.macros.scan();
+      if (skipping && top.marker) this.onSkip?.(top.marker, t, top.token);
 
       if (!t) {
         if (top) {
@@ -63,6 +66,7 @@ export class ConditionalPass implements TokenSource {
           throw new ParseError("invalid conditional - duplicate '%:'", t, 'scan_pp:duplicate-else', true);
         }
         top.branch = top.branch === Branch.KeepThen ? Branch.SkipElse : Branch.KeepElse;
+        top.marker = t;
         continue;
       }
       if (isOp(t, '%)')) {
@@ -93,7 +97,7 @@ export class ConditionalPass implements TokenSource {
         if (!isOp(n, '||')) break;
       }
       if (!isOp(n, '%?')) throw new ParseError("expected '%?' marker for conditional", t, 'scan_pp:expected-then', true);
-      this.open.push({ token: t, branch: result ? Branch.KeepThen : Branch.SkipThen });
+      this.open.push({ token: t, branch: result ? Branch.KeepThen : Branch.SkipThen, marker: n });
     }
   }
 

@@ -36,6 +36,8 @@ export interface PreprocessOptions {
   library?: boolean;
   /** The file being preprocessed (owner of its `@define`s); defaults to each token's file. */
   file?: SourceFile;
+  /** Editor hook: each skipped conditional branch (conditionals.ts `onSkip`). */
+  onSkip?: (from: Token, to: Token | undefined, open: Token) => void;
 }
 
 /** Macro expansion and conditionals over one file's tokens, as stap's parser reads them. */
@@ -46,6 +48,7 @@ export class Preprocessor implements TokenSource {
   constructor(input: TokenSource, options: PreprocessOptions) {
     this.macros = new MacroPass(input, { session: options.session, libraryMacros: options.libraryMacros, file: options.file });
     this.conditionals = new ConditionalPass(this.macros, options.session);
+    this.conditionals.onSkip = options.onSkip;
   }
 
   /** The next token for the parser, or undefined at end of file. Throws ParseError, FatalError. */
