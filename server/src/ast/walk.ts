@@ -15,25 +15,31 @@ export type Node = Expression | Statement;
 /** Keys that hold references to other parts of the tree or session, not owned children. */
 const SHARED_KEYS = new Set(['tok', 'typeTok', 'referent', 'referents', 'file', 'location', 'chain', 'systemtapVConditional']);
 
-function isNode(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string';
+/** Appends the nodes in `v` (a child value: node, list, target-symbol component) to `out`. */
+function collectNodes(v: unknown, out: Node[]): void {
+  if (typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) collectNodes(v[i], out);
+  } else if (typeof (v as { kind?: unknown }).kind === 'string') {
+    out.push(v as Node);
+  } else if ('type' in v && 'tok' in v) {
+    // target_symbol components: only expression indexes have children
+    const expr = (v as { expr?: unknown }).expr;
+    if (expr) collectNodes(expr, out);
+  }
 }
 
-/** The direct child nodes of `node`, in source order (`null` wildcards skipped). */
+/**
+ * The direct child nodes of `node`, in source order (`null` wildcards skipped). Called for
+ * every node of every walk, so it allocates nothing but its result (`for…in` over the plain
+ * AST objects, no entry pairs or closures).
+ */
 export function childNodes(node: Node): Node[] {
   const out: Node[] = [];
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (isNode(v)) out.push(v);
-    else if (typeof v === 'object' && v !== null && 'type' in v && 'tok' in v) {
-      // target_symbol components: only expression indexes have children
-      const c = v as { expr?: unknown };
-      if (c.expr) visit(c.expr);
-    }
-  };
-  for (const [k, v] of Object.entries(node)) {
+  const record = node as unknown as Record<string, unknown>;
+  for (const k in record) {
     if (SHARED_KEYS.has(k)) continue;
-    visit(v);
+    collectNodes(record[k], out);
   }
   return out;
 }
