@@ -4,7 +4,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 
 import type { Diagnostic } from '../workspace/analysis';
 
@@ -32,9 +32,10 @@ export function manPageUrl(page: string): string {
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   return {
     range: d.range,
-    severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'hint' ? DiagnosticSeverity.Hint : DiagnosticSeverity.Warning,
     code: d.code,
-    codeDescription: { href: manPageUrl(d.manPage) },
+    ...(d.manPage ? { codeDescription: { href: manPageUrl(d.manPage) } } : {}),
+    ...(d.tags ? { tags: d.tags.map(() => DiagnosticTag.Unnecessary) } : {}),
     source: 'stap-ls',
     message: d.message,
     relatedInformation: d.related.map((r) => ({ location: { uri: pathToUri(r.path), range: r.range }, message: r.message })),

@@ -16,7 +16,9 @@ import type { ParseError } from '../passes/parse/errors';
 import { Reporter, type ReporterOptions, type Warning } from '../passes/parse/report';
 import type { SourceFile, Token } from '../passes/parse/token';
 import { stapWiring, type Pass1Result } from '../passes/pass1';
+import type { MacroDefinition } from '../passes/parse/preprocess';
 import type { Session } from '../session';
+import { inactiveBranches, inactiveMessage } from '../ide/inactive';
 import { settingsArgv, type Settings } from './settings';
 
 /** A position in a document: 0-based line, UTF-16 column (as LSP counts). */
@@ -38,11 +40,14 @@ export interface RelatedLocation {
 
 export interface Diagnostic {
   range: Range;
-  severity: 'error' | 'warning';
+  /** `hint`: an inactive preprocessor branch (ide/inactive.ts), tagged `unnecessary`. */
+  severity: 'error' | 'warning' | 'hint';
   /** Stable per kind: `parse` / `parse-warning` / `semantic:<stap throw site>` / `warning` / `setup`. */
   code: string;
-  /** stap's man page for the kind (`error::pass1`, `error::pass2`, `warning::symbols`…). */
+  /** stap's man page for the kind (`error::pass1`, `error::pass2`, `warning::symbols`…); '' for none. */
   manPage: string;
+  /** LSP diagnostic tags: `unnecessary` fades the range (inactive branches). */
+  tags?: 'unnecessary'[];
   message: string;
   /** Where the error really is when it is not in this document (a tapset line, a macro body). */
   related: RelatedLocation[];
@@ -148,6 +153,14 @@ export function analyzeDocument(
       diagnostics.push(semanticDiagnostic(doc.path, lines, d.error));
     } else if (d.kind === 'warning') {
       diagnostics.push(locate(doc.path, lines, d.warning.tok, 'warning', 'warning', manPageOf(d.warning.message, 'warning::pass2'), d.warning.message));
+    }
+  }
+  // The branches of `%( %)` this target does not take, faded (ide/inactive.ts).
+  if (analysis.session && analysis.pass1) {
+    const macros = analysis.pass1.library.macros as Map<string, MacroDefinition>;
+    for (const b of inactiveBranches({ path: doc.path, bytes, session: analysis.session, libraryMacros: macros })) {
+      const range = { start: lines.position(b.start.line, b.start.byteColumn), end: lines.position(b.end.line, b.end.byteColumn) };
+      diagnostics.push({ range, severity: 'hint', code: 'inactive', manPage: '', message: inactiveMessage(b), related: [], tags: ['unnecessary'] });
     }
   }
   // A run that stopped before pass 1 (no kernel build tree, a bad option): say why, once.
