@@ -6,6 +6,7 @@
 import { cpus } from 'node:os';
 
 import { benchGrammar } from './grammar';
+import { benchLsp } from './lsp';
 import { benchPass1 } from './pass1';
 import { benchPass2 } from './pass2';
 import { benchStap } from './stap';
@@ -16,6 +17,7 @@ const BENCHMARKS: Array<{ name: string; run: (ctx: BenchContext) => Promise<Sect
   { name: 'stap', run: benchStap },
   { name: 'pass1', run: benchPass1 },
   { name: 'pass2', run: benchPass2 },
+  { name: 'lsp', run: benchLsp },
 ];
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@
  * into fixture text as `<|name|>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -34,8 +35,12 @@ export class LspClient {
   ) {}
 
   /** Starts the server and initializes it with `settings` (the `systemtap` section). */
-  static async start(settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = process.env): Promise<LspClient> {
-    const child = spawn(join(root, 'bin', 'stap-ls'), ['--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  static async start(
+    settings: Record<string, unknown> = {},
+    env: NodeJS.ProcessEnv = process.env,
+    command = join(root, 'bin', 'stap-ls'),
+  ): Promise<LspClient> {
+    const child = spawn(command, ['--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     child.stderr!.on('data', (d: Buffer) => client.stderr.push(d.toString()));
@@ -87,6 +92,16 @@ export class LspClient {
 
   close(uri: string): void {
     void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** The server's resident memory now, in KiB (from /proc). */
+  rssKb(): number {
+    try {
+      const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+    } catch {
+      return NaN;
+    }
   }
 
   /** The diagnostics published for `uri` at its current version (waits up to `timeoutMs`). */
