@@ -11,7 +11,7 @@
  *   per derived probe or function copy) whose token is that token; `decls` are the declarations
  *   written there (globals, functions, parameters, probe points, alias names), with their
  *   elaborated counterparts when pass 2 kept them.
- * - {@link tokenAt}: only the document token at a position.
+ * - {@link tokenAt}: only the document token at a position; {@link documentTokens}: all of them.
  *
  * Indexes are built once per analysis (an Analysis is immutable) and cached in WeakMaps, so a
  * request costs a binary search and a map lookup.
@@ -85,6 +85,11 @@ export function tokenAt(analysis: Analysis, pos: Position): Token | undefined {
   return findToken(indexOf(analysis), pos);
 }
 
+/** The document's tokens in source order, as its own lexer makes them (no macro expansion). */
+export function documentTokens(analysis: Analysis): readonly Token[] {
+  return indexOf(analysis).tokens;
+}
+
 /** Everything at the cursor (see the module comment); undefined when no token is there. */
 export function locate(analysis: Analysis, pos: Position): Located | undefined {
   const index = indexOf(analysis);
@@ -116,12 +121,26 @@ function findToken(index: Index, pos: Position): Token | undefined {
     }
   }
   if (best < 0) return undefined;
+  const wordy = (x: Token) => x.type === 'identifier' || x.type === 'keyword' || x.content.startsWith('@') || x.content.startsWith('$');
+  // Right between a word and what follows it (`foo|(`), the word is meant.
+  const prev = tokens[best - 1];
+  if (
+    prev &&
+    !wordy(tokens[best]) &&
+    tokens[best].location.line === offsetLine &&
+    tokens[best].location.column === byteCol &&
+    prev.location.line === offsetLine &&
+    prev.location.column + tokenWidth(prev) === byteCol &&
+    wordy(prev)
+  ) {
+    return prev;
+  }
   const t = tokens[best];
   if (t.location.line !== offsetLine) return undefined;
   const end = t.location.column + tokenWidth(t);
   if (byteCol < end) return t;
   // The cursor right after a word (`foo|`) still means that word.
-  if (byteCol === end && (t.type === 'identifier' || t.type === 'keyword' || t.content.startsWith('@') || t.content.startsWith('$'))) return t;
+  if (byteCol === end && wordy(t)) return t;
   return undefined;
 }
 

@@ -6,6 +6,7 @@
 import type { Connection, ServerCapabilities } from 'vscode-languageserver';
 
 import type { Workspace } from '../workspace/workspace';
+import { hoverFeature } from './handlers/hover';
 
 /** Wraps a handler so that an exception is logged and answered with `fallback`. */
 export type Guard = <P, R>(what: string, fallback: R, handler: (params: P) => R) => (params: P) => R;
@@ -16,7 +17,7 @@ export interface Feature {
   register(connection: Connection, workspace: Workspace, guarded: Guard): void;
 }
 
-const FEATURES: Feature[] = [];
+const FEATURES: Feature[] = [hoverFeature];
 
 /** Registers every feature; returns their capabilities, merged. */
 export function registerFeatures(connection: Connection, workspace: Workspace, guarded: Guard): ServerCapabilities {
