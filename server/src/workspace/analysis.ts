@@ -9,7 +9,8 @@
  * Plain data only (offsets, strings); the LSP layer converts. No stap routine is mirrored here
  * beyond the CLI's: this is the editor's view of `passes_0_4`.
  */
-import type { StapFile } from '../ast/staptree';
+import type { FunctionCall, FunctionDecl, Probe, ProbeAlias, ProbePoint, Statement, StapFile } from '../ast/staptree';
+import { walk } from '../ast/walk';
 import { nodeCliIo, runCli, type CliIo } from '../cli';
 import type { Elaboration, SemanticError } from '../elaborate/model';
 import type { ParseError } from '../passes/parse/errors';
@@ -18,6 +19,7 @@ import type { SourceFile, Token } from '../passes/parse/token';
 import { stapWiring, type Pass1Result } from '../passes/pass1';
 import type { MacroDefinition } from '../passes/parse/preprocess';
 import type { Session } from '../session';
+import { fnmatch } from '../util/fnmatch';
 import { inactiveBranches, inactiveMessage } from '../ide/inactive';
 import { settingsArgv, type Settings } from './settings';
 
@@ -148,11 +150,16 @@ export function analyzeDocument(
     }
     for (const line of reporter.lines) diagnostics.push(setupDiagnostic(line));
   }
+  const sites = analysis.file ? new UserSites(analysis.file, analysis.elaboration) : undefined;
   for (const d of analysis.elaboration?.diagnostics ?? []) {
-    if (d.kind === 'error') {
-      diagnostics.push(semanticDiagnostic(doc.path, lines, d.error));
+    // Errors stap prints only under -v (a trailing `resolution failed in alias expansion builder`)
+    // are not stap's at the editor's verbosity (none).
+    if (d.kind === 'error' && !d.minVerbose) {
+      diagnostics.push(semanticDiagnostic(doc.path, lines, d.error, sites));
     } else if (d.kind === 'warning') {
-      diagnostics.push(locate(doc.path, lines, d.warning.tok, 'warning', 'warning', manPageOf(d.warning.message, 'warning::pass2'), d.warning.message));
+      diagnostics.push(
+        locate(doc.path, lines, d.warning.tok, 'warning', 'warning', manPageOf(d.warning.message, 'warning::pass2'), d.warning.message, sites),
+      );
     }
   }
   // The branches of `%( %)` this target does not take, faded (ide/inactive.ts).
@@ -187,7 +194,7 @@ function manPageOf(message: string, fallback: string): string {
 }
 
 /** A semantic error: its message with the chained explanations, at the first token in this document. */
-function semanticDiagnostic(path: string, lines: LineIndex, err: SemanticError): Diagnostic {
+function semanticDiagnostic(path: string, lines: LineIndex, err: SemanticError, sites?: UserSites): Diagnostic {
   const messages: string[] = [];
   const tokens: Token[] = [];
   for (let e: SemanticError | undefined = err; e; e = e.chain) {
@@ -195,17 +202,28 @@ function semanticDiagnostic(path: string, lines: LineIndex, err: SemanticError):
     if (e.tok) tokens.push(e.tok);
     if (e.tok2) tokens.push(e.tok2);
   }
-  const d = locateAny(path, lines, tokens, 'error', `semantic:${err.site}`, 'error::pass2', messages.join('; '));
-  return d;
+  return locateAny(path, lines, tokens, 'error', `semantic:${err.site}`, 'error::pass2', messages.join('; '), sites);
 }
 
-function locate(path: string, lines: LineIndex, tok: Token | undefined, severity: Diagnostic['severity'], code: string, manPage: string, message: string): Diagnostic {
-  return locateAny(path, lines, tok ? [tok] : [], severity, code, manPage, message);
+function locate(
+  path: string,
+  lines: LineIndex,
+  tok: Token | undefined,
+  severity: Diagnostic['severity'],
+  code: string,
+  manPage: string,
+  message: string,
+  sites?: UserSites,
+): Diagnostic {
+  return locateAny(path, lines, tok ? [tok] : [], severity, code, manPage, message, sites);
 }
 
 /**
  * The diagnostic at the first of `tokens` (or the macro invocations they came from) that lies
- * in this document; the places outside it become related locations. Without any, line 1.
+ * in this document; the places outside it become related locations. When none lies in the
+ * document (an error inside a tapset), it goes to the user's site that brought the tapset code
+ * in ({@link UserSites}: the call of the tapset function, the probe point that expands the
+ * alias), with the tapset location as related information. Without any, line 1.
  */
 function locateAny(
   path: string,
@@ -215,20 +233,157 @@ function locateAny(
   code: string,
   manPage: string,
   message: string,
+  sites?: UserSites,
 ): Diagnostic {
   const related: RelatedLocation[] = [];
+  const seen = new Set<string>();
   let at: Range | undefined;
+  const summary = message.split('; ')[0];
   for (const tok of tokens) {
     for (let t: Token | undefined = tok; t; t = t.chain) {
       if (t.location.file.name === path) {
         at ??= tokenRange(lines, t);
       } else {
-        related.push({ path: t.location.file.name, range: tokenRange(new LineIndex(t.location.file.text), t), message: `${message.split('; ')[0]}` });
+        const key = tokenKey(t);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        related.push({ path: t.location.file.name, range: tokenRange(new LineIndex(t.location.file.text), t), message: summary });
+      }
+    }
+  }
+  if (!at && sites) {
+    for (const tok of tokens) {
+      const site = sites.siteOf(tok);
+      if (site) {
+        at = tokenRange(lines, site.token);
+        // The tapset place of the error first, saying how the document reaches it.
+        const where: RelatedLocation = { path: tok.location.file.name, range: tokenRange(new LineIndex(tok.location.file.text), tok), message: `${summary} (${site.why})` };
+        const rest = related.filter((r) => !sameRange(r, where));
+        related.splice(0, related.length, where, ...rest);
+        break;
       }
     }
   }
   const zero = { line: 0, character: 0 };
   return { range: at ?? { start: zero, end: zero }, severity, code, manPage, message, related };
+}
+
+function sameRange(a: RelatedLocation, b: RelatedLocation): boolean {
+  return a.path === b.path && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+}
+
+/** A declaration of a pulled-in file that code can sit in: a function, an alias or a probe. */
+type Owner = { kind: 'function'; decl: FunctionDecl } | { kind: 'alias'; decl: ProbeAlias } | { kind: 'probe'; decl: Probe };
+
+/**
+ * Where tapset code reached from the document is reached from: for a token in a tapset file,
+ * the place in the document that brought it in. The token's owner (the function, alias or probe
+ * of its file that starts last before it) is followed back: a function to its calls, an alias
+ * to the probe points that expand it, through tapset callers and aliases (breadth first, a few
+ * levels), until a call or probe point written in the document. Built lazily, once per analysis.
+ */
+class UserSites {
+  private readonly files: StapFile[];
+
+  constructor(
+    private readonly user: StapFile,
+    private readonly elaboration: Elaboration | undefined,
+  ) {
+    this.files = elaboration?.files ?? [user];
+  }
+
+  /** The parsed file `source` is, among the pulled-in ones or else the library (already parsed: the token came from it). */
+  private fileOf(source: SourceFile): StapFile | undefined {
+    const pulled = this.files.find((f) => f.file === source);
+    if (pulled) return pulled;
+    const view = this.elaboration?.library.find((v) => v.source === source);
+    return view?.parsed ? view.stapfile : undefined;
+  }
+
+  siteOf(tok: Token): { token: Token; why: string } | undefined {
+    let owner = this.ownerOf(tok);
+    if (!owner) return undefined;
+    const first = owner;
+    const seen = new Set<unknown>();
+    let frontier: Owner[] = [owner];
+    for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
+      const next: Owner[] = [];
+      for (owner of frontier) {
+        if (seen.has(owner.decl)) continue;
+        seen.add(owner.decl);
+        const direct = this.usesIn(this.user, owner);
+        if (direct.length > 0) return { token: direct[0], why: describeOwner(first) };
+        for (const f of this.files) if (f !== this.user) next.push(...this.usersIn(f, owner));
+      }
+      frontier = next;
+    }
+    return undefined;
+  }
+
+  /** The function, alias or probe of a pulled-in file that `tok` lies in. */
+  private ownerOf(tok: Token): Owner | undefined {
+    const file = this.fileOf(tok.location.file);
+    if (!file) return undefined;
+    const candidates: Owner[] = [
+      ...file.functions.map((decl): Owner => ({ kind: 'function', decl })),
+      ...file.aliases.map((decl): Owner => ({ kind: 'alias', decl })),
+      ...file.probes.map((decl): Owner => ({ kind: 'probe', decl })),
+    ];
+    let best: Owner | undefined;
+    for (const c of candidates) {
+      if (before(c.decl.tok, tok) && (!best || before(best.decl.tok, c.decl.tok))) best = c;
+    }
+    return best;
+  }
+
+  /** The tokens in `file` that use `owner` directly: calls of the function, points expanding the alias. */
+  private usesIn(file: StapFile, owner: Owner): Token[] {
+    const out: Token[] = [];
+    if (owner.kind === 'function') {
+      const name = owner.decl.unmangledName;
+      const scan = (body: Statement | undefined) => {
+        if (body) walk(body, (n) => void (n.kind === 'functioncall' && (n as FunctionCall).function === name && out.push(n.tok)));
+      };
+      for (const p of file.probes) scan(p.body);
+      for (const a of file.aliases) {
+        scan(a.body);
+        scan(a.body2);
+      }
+      for (const f of file.functions) if (f.body.kind === 'block') scan(f.body);
+    } else if (owner.kind === 'alias') {
+      const points = [...file.probes.flatMap((p) => p.locations), ...file.aliases.flatMap((a) => a.locations)];
+      for (const pp of points) if (owner.decl.aliasNames.some((name) => expands(pp, name))) out.push(pp.components[0]?.tok ?? pp.tok);
+    }
+    return out.sort((a, b) => (before(a, b) ? -1 : 1));
+  }
+
+  /** The owners in `file` that use `owner`: functions and aliases calling it, aliases expanding it. */
+  private usersIn(file: StapFile, owner: Owner): Owner[] {
+    const users: Owner[] = [];
+    const uses = new Set(this.usesIn(file, owner));
+    if (uses.size === 0) return users;
+    const ownerOfUse = (t: Token) => this.ownerOf(t);
+    for (const t of uses) {
+      const o = ownerOfUse(t);
+      if (o && o.kind !== 'probe') users.push(o);
+    }
+    return users;
+  }
+}
+
+function describeOwner(owner: Owner): string {
+  return owner.kind === 'function' ? `in function ${owner.decl.unmangledName}, called here` : owner.kind === 'alias' ? 'in the probe alias this probe point expands' : 'in a tapset probe';
+}
+
+/** Whether probe point `pp` names the alias `name` (each alias component matched by the point's, as a pattern). */
+function expands(pp: ProbePoint, name: ProbePoint): boolean {
+  if (pp.components.length < name.components.length) return false;
+  return name.components.every((c, i) => fnmatch(pp.components[i].functor, c.functor));
+}
+
+/** Whether `a` starts at or before `b` (same file assumed). */
+function before(a: Token, b: Token): boolean {
+  return a.location.line < b.location.line || (a.location.line === b.location.line && a.location.column <= b.location.column);
 }
 
 /** The range a token covers, from its 1-based line and byte column. */
