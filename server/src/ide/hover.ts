@@ -109,11 +109,15 @@ export function functionSignature(f: FunctionDecl | ElabFunction): string {
 
 function describe(a: Analysis, loc: Located): Draft | undefined {
   for (const d of loc.decls) {
-    const draft = describeDecl(a, d);
+    const draft = d.kind === 'local' ? undefined : describeDecl(a, d);
     if (draft) return draft;
   }
   const node = bestNode(loc.nodes);
-  if (!node) return undefined;
+  if (!node) {
+    // Code the optimiser removed, whose locals pass 2 still declares (and typed).
+    const locals = loc.decls.filter((d): d is Extract<DeclHit, { kind: 'local' }> => d.kind === 'local');
+    return locals.length > 0 ? localsHover(locals) : undefined;
+  }
   const n = node.node as Annotated<Expression>;
   if (n.kind === 'functioncall') return functionHover(a, uniqueFunctions(loc.nodes, n.function));
   if (n.kind === 'symbol' && n.referent) return variableHover(a, loc.nodes, n.name);
@@ -251,6 +255,17 @@ function variableHover(a: Analysis, nodes: NodeHit[], name: string): Draft {
     notes.push(signatures.map((s) => `\`${s}\` in ${unique(seen.get(s)!.map(ownerText)).join(', ')}`).join('  \n'));
   }
   return { signatures, notes };
+}
+
+/** Locals declared at the cursor (one per derived probe or function copy). */
+function localsHover(locals: Extract<DeclHit, { kind: 'local' }>[]): Draft {
+  const sigs = new Map<string, Owner[]>();
+  for (const l of locals) {
+    const sig = varSignature(l.decl.unmangledName || l.decl.name, l.decl);
+    sigs.set(sig, [...(sigs.get(sig) ?? []), l.owner]);
+  }
+  const notes = [`local of ${unique(locals.map((l) => ownerText(l.owner))).join(', ')}`];
+  return { signatures: [...sigs.keys()], notes };
 }
 
 // ---------------------------------------------------------------------------------------------

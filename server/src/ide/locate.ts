@@ -38,6 +38,11 @@ export type DeclHit =
   | { kind: 'global'; decl: VarDecl; elab?: ElabVar }
   /** The name of `function f(…)`; `elab` when pass 2 kept (and typed) the function. */
   | { kind: 'function'; decl: FunctionDecl; elab?: ElabFunction }
+  /**
+   * A local of a derived probe or function declared here (its first use), even where the
+   * optimiser removed the code that used it but pass 2 kept the declaration.
+   */
+  | { kind: 'local'; decl: ElabVar; owner: Owner }
   /** A parameter of a function. */
   | { kind: 'param'; decl: VarDecl; fn: FunctionDecl; elab?: ElabVar; elabFn?: ElabFunction }
   /**
@@ -186,13 +191,22 @@ function buildIndex(analysis: Analysis): Index {
       entry(n.tok)?.nodes.push({ node: n, owner });
     });
   };
+  const addLocals = (locals: VarDecl[], owner: Owner) => {
+    // Synthetic locals (opt7's `__stable_…`, `@entry` temporaries) sit at a token of another name.
+    for (const v of locals) if (v.tok.content === (v.unmangledName || v.name)) entry(v.tok)?.decls.push({ kind: 'local', decl: v as ElabVar, owner });
+  };
   if (e) {
     for (const p of e.probes) {
       const owner: Owner = { kind: 'probe', probe: p };
       addBody(p.body, owner);
       if (p.condition) addBody(p.condition, owner);
+      addLocals(p.locals, owner);
     }
-    for (const fn of e.functions.values()) addBody(fn.body, { kind: 'function', fn });
+    for (const fn of e.functions.values()) {
+      const owner: Owner = { kind: 'function', fn };
+      addBody(fn.body, owner);
+      addLocals(fn.locals, owner);
+    }
   }
 
   if (file) {
