@@ -67,6 +67,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     configurationRequests = params.capabilities.workspace?.configuration === true;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.folders = folders.filter((u) => u.startsWith('file:')).map(uriToPath);
+    workspace.resolvesWorkspaceSymbols = params.capabilities.workspace?.symbol?.resolveSupport?.properties.includes('location.range') === true;
     const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
     if (initial !== undefined) applySettings(initial);
     return {

@@ -24,6 +24,11 @@ export class Workspace {
   /** The newest analysis of each document whose text parsed (features on incomplete code). */
   private readonly parsed = new Map<string, Analysis>();
 
+  /** The workspace folders' paths (from `initialize`): where references and rename look for scripts. */
+  folders: string[] = [];
+  /** Whether the client resolves workspace symbols lazily (`workspaceSymbol/resolve` of their ranges). */
+  resolvesWorkspaceSymbols = false;
+
   constructor(private readonly analyze: typeof analyzeDocument = analyzeDocument) {}
 
   get settings(): Settings {
