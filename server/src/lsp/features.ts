@@ -6,7 +6,9 @@
 import type { Connection, ServerCapabilities } from 'vscode-languageserver';
 
 import type { Workspace } from '../workspace/workspace';
+import { completionFeature } from './handlers/completion';
 import { hoverFeature } from './handlers/hover';
+import { signatureHelpFeature } from './handlers/signature-help';
 
 /** Wraps a handler so that an exception is logged and answered with `fallback`. */
 export type Guard = <P, R>(what: string, fallback: R, handler: (params: P) => R) => (params: P) => R;
@@ -17,7 +19,7 @@ export interface Feature {
   register(connection: Connection, workspace: Workspace, guarded: Guard): void;
 }
 
-const FEATURES: Feature[] = [hoverFeature];
+const FEATURES: Feature[] = [hoverFeature, completionFeature, signatureHelpFeature];
 
 /** Registers every feature; returns their capabilities, merged. */
 export function registerFeatures(connection: Connection, workspace: Workspace, guarded: Guard): ServerCapabilities {
