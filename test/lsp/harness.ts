@@ -39,6 +39,8 @@ export class LspClient {
     settings: Record<string, unknown> = {},
     env: NodeJS.ProcessEnv = process.env,
     command = join(root, 'bin', 'stap-ls'),
+    /** Extra `initialize` params (`workspaceFolders`, `capabilities`…), over the defaults. */
+    init: Record<string, unknown> = {},
   ): Promise<LspClient> {
     const child = spawn(command, ['--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -58,6 +60,7 @@ export class LspClient {
       rootUri: null,
       capabilities: { workspace: { configuration: false } },
       initializationOptions: { settings },
+      ...init,
     });
     await connection.sendNotification('initialized', {});
     return client;
