@@ -6,8 +6,14 @@
 import type { Connection, ServerCapabilities } from 'vscode-languageserver';
 
 import type { Workspace } from '../workspace/workspace';
+import { definitionFeature } from './handlers/definition';
+import { referencesFeature } from './handlers/references';
+import { renameFeature } from './handlers/rename';
+import { symbolsFeature } from './handlers/symbols';
 import { completionFeature } from './handlers/completion';
+import { foldingFeature } from './handlers/folding';
 import { hoverFeature } from './handlers/hover';
+import { semanticTokensFeature } from './handlers/semantic-tokens';
 import { signatureHelpFeature } from './handlers/signature-help';
 
 /** Wraps a handler so that an exception is logged and answered with `fallback`. */
@@ -19,7 +25,7 @@ export interface Feature {
   register(connection: Connection, workspace: Workspace, guarded: Guard): void;
 }
 
-const FEATURES: Feature[] = [hoverFeature, completionFeature, signatureHelpFeature];
+const FEATURES: Feature[] = [hoverFeature, completionFeature, signatureHelpFeature, foldingFeature, semanticTokensFeature, definitionFeature, referencesFeature, renameFeature, symbolsFeature];
 
 /** Registers every feature; returns their capabilities, merged. */
 export function registerFeatures(connection: Connection, workspace: Workspace, guarded: Guard): ServerCapabilities {
