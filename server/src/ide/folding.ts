@@ -56,7 +56,17 @@ export function foldingRanges(root: Node, text: string): FoldingRange[] {
       }
       return;
     }
-    if (FOLDED.has(n.type)) add({ startLine: n.startPosition.row, endLine: lastLine(n), kind: 'region' });
+    if (n.type === 'preproc_branch') {
+      // A branch folds from its marker (`%?`, `%:`) to before the marker that ends it.
+      const open = n.previousSibling;
+      const close = n.nextSibling;
+      const start = open ? open.startPosition.row : n.startPosition.row;
+      const closeAlone = close && (lines[close.startPosition.row] ?? '').slice(0, close.startPosition.column).trim() === '';
+      const end = close ? (closeAlone ? close.startPosition.row - 1 : close.startPosition.row) : n.endPosition.row;
+      add({ startLine: start, endLine: end, kind: 'region' });
+    } else if (FOLDED.has(n.type)) {
+      add({ startLine: n.startPosition.row, endLine: lastLine(n), kind: 'region' });
+    }
     for (const c of n.children) visit(c);
   };
   visit(root);
