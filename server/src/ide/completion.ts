@@ -309,17 +309,18 @@ function expressionItems(site: Site, input: CompletionInput, decl: Decl): Comple
   const functions = writtenFunctions(site);
   const types = declTypes(site, input, decl);
   // Parameters, then the locals of the body (every other name used in it).
+  // What the probe's aliases set, before the body's names (the same name is theirs).
+  if (decl.kind === 'probe' || decl.kind === 'alias') {
+    for (const v of aliasVariables(site, input, decl)) {
+      add({ label: v.name, kind: 'field', detail: `${v.name}: ${types.get(v.name) ?? v.type ?? 'unknown'} (from ${v.alias})`, ...(v.doc ? { documentation: v.doc } : {}), sortText: `${SORT.aliasVar}${v.name}` });
+    }
+  }
   if (decl.kind === 'function') {
     for (const p of functionParams(site.toks, decl)) add({ label: p, kind: 'variable', detail: `${p}: ${types.get(p) ?? 'unknown'} (parameter)`, sortText: `${SORT.param}${p}` });
   }
   for (const v of bodyNames(site, decl)) {
     if (globals.has(v) || functions.has(v)) continue;
     add({ label: v, kind: 'variable', detail: `${v}: ${types.get(v) ?? 'unknown'} (local)`, sortText: `${SORT.local}${v}` });
-  }
-  if (decl.kind === 'probe' || decl.kind === 'alias') {
-    for (const v of aliasVariables(site, input, decl)) {
-      add({ label: v.name, kind: 'field', detail: `${v.name}: ${types.get(v.name) ?? v.type ?? 'unknown'} (from ${v.alias})`, ...(v.doc ? { documentation: v.doc } : {}), sortText: `${SORT.aliasVar}${v.name}` });
-    }
   }
   const globalTypes = new Map<string, ElabVar>();
   for (const g of input.parsed?.elaboration?.globals ?? []) if (g.file === input.parsed?.file) globalTypes.set(g.unmangledName, g);

@@ -152,7 +152,8 @@ export function declarations(toks: readonly Tok[]): Decl[] {
     const t = toks[i];
     if (t.kind === 'comment') continue;
     // A declaration keyword where no statement may have one: the body before was left open.
-    if (t.kind === 'ident' && STARTERS.has(t.text)) {
+    // `kernel.function(…)`: after a dot it is a probe-point component.
+    if (t.kind === 'ident' && STARTERS.has(t.text) && prevCode(toks, i)?.text !== '.') {
       // `private function` / `private global`: the same declaration.
       if (cur && cur.first === i - 1 && toks[i - 1].text === 'private' && t.text !== 'probe' && t.text !== 'private') {
         cur.kind = t.text === 'function' ? 'function' : 'global';
