@@ -76,9 +76,8 @@ export function checkNewName(kind: Target['kind'], name: string): string | undef
   const ident = /^[A-Za-z_][A-Za-z0-9_]*$/;
   if (kind === 'alias') {
     const parts = name.split('.');
-    if (!parts.every((p) => ident.test(p) && !RESERVED.has(p))) {
-      return `'${name}' is not a valid probe alias name (identifiers joined by '.', none a keyword)`;
-    }
+    // Keywords are valid components (`kernel.function("f").return`).
+    if (!parts.every((p) => ident.test(p))) return `'${name}' is not a valid probe alias name (identifiers joined by '.')`;
     return undefined;
   }
   if (!ident.test(name)) return `'${name}' is not a valid ${KIND_NAMES[kind]} name (a letter or '_', then letters, digits or '_')`;
