@@ -4,6 +4,8 @@
  *
  * - `systemtap/dumpPass1`, `systemtap/dumpPass2`: what `stap-ls -p1` / `-p2` print for a
  *   document (its unsaved text, the settings' options and script arguments), byte for byte.
+ * - `systemtap/memoryUsage`: the server's memory, after a full garbage collection when asked
+ *   (for tests and benchmarks that look for leaks).
  */
 import { RequestType } from 'vscode-languageserver';
 
@@ -24,3 +26,17 @@ export interface DumpResult {
 
 export const dumpPass1 = new RequestType<DumpParams, DumpResult, void>('systemtap/dumpPass1');
 export const dumpPass2 = new RequestType<DumpParams, DumpResult, void>('systemtap/dumpPass2');
+
+export interface MemoryUsageParams {
+  /** Run a full garbage collection first. */
+  gc?: boolean;
+}
+
+export interface MemoryUsageResult {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+export const memoryUsage = new RequestType<MemoryUsageParams, MemoryUsageResult, void>('systemtap/memoryUsage');

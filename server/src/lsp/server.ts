@@ -5,6 +5,9 @@
  * Every handler is guarded: an exception is logged and answered with an empty result; the
  * server itself keeps running whatever the user types.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -23,7 +26,7 @@ import { overlayIo, toBytes } from '../workspace/analysis';
 import { validateSettings, settingsArgv } from '../workspace/settings';
 import { Workspace } from '../workspace/workspace';
 import { toLspDiagnostic, uriToPath } from './convert';
-import { dumpPass1, dumpPass2, type DumpParams, type DumpResult } from './ext';
+import { dumpPass1, dumpPass2, memoryUsage, type DumpParams, type DumpResult, type MemoryUsageResult } from './ext';
 import { registerFeatures } from './features';
 
 /**
@@ -36,6 +39,12 @@ export const DIAGNOSTICS_DELAY_MS = 150;
 function diagnosticsDelay(): number {
   const v = Number(process.env.STAP_LS_DIAGNOSTICS_DELAY_MS);
   return Number.isFinite(v) && v >= 0 ? v : DIAGNOSTICS_DELAY_MS;
+}
+
+/** A full garbage collection, without starting node with --expose-gc. */
+function fullGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 export interface Server {
@@ -157,6 +166,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   connection.onRequest(dumpPass1, dump(1));
   connection.onRequest(dumpPass2, dump(2));
+  connection.onRequest(
+    memoryUsage,
+    guarded<{ gc?: boolean }, MemoryUsageResult>('memoryUsage', { rss: 0, heapUsed: 0, heapTotal: 0, external: 0 }, (params) => {
+      if (params?.gc) fullGc();
+      const m = process.memoryUsage();
+      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+    }),
+  );
 
   const featureCapabilities = registerFeatures(connection, workspace, guarded);
 
