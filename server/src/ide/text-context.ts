@@ -42,8 +42,22 @@ const OPS2 = ['->', '+=', '-=', '*=', '/=', '%=', '.=', '&=', '|=', '^=', '==', 
 const isIdentStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isIdentChar = (c: string) => isIdentStart(c) || (c >= '0' && c <= '9');
 
-/** Scans the whole text; never fails. */
+let lastText: string | undefined;
+let lastToks: Tok[] = [];
+
+/**
+ * Scans the whole text; never fails. The last result is kept: completion, signature help and
+ * their retriggers ask about the same text many times while the cursor moves.
+ */
 export function scanText(text: string): Tok[] {
+  if (text !== lastText) {
+    lastToks = scan(text);
+    lastText = text;
+  }
+  return lastToks;
+}
+
+function scan(text: string): Tok[] {
   const out: Tok[] = [];
   const n = text.length;
   let i = 0;
@@ -138,8 +152,16 @@ export interface Decl {
 
 const STARTERS = new Set(['probe', 'function', 'global', 'private']);
 
+const declCache = new WeakMap<readonly Tok[], Decl[]>();
+
 /** The top-level declarations, in order (comments are skipped, not part of any). */
 export function declarations(toks: readonly Tok[]): Decl[] {
+  let decls = declCache.get(toks);
+  if (!decls) declCache.set(toks, (decls = findDeclarations(toks)));
+  return decls;
+}
+
+function findDeclarations(toks: readonly Tok[]): Decl[] {
   const decls: Decl[] = [];
   let cur: Decl | undefined;
   let depth = 0;
