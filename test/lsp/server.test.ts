@@ -110,3 +110,34 @@ describe('language server: lifecycle', () => {
     assert.equal(await c.stop(), 0);
   });
 });
+
+describe('language server: node IPC', () => {
+  test('stap-ls --node-ipc answers initialize and publishes diagnostics over the IPC channel', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createMessageConnection, IPCMessageReader, IPCMessageWriter } = await import('vscode-jsonrpc/node');
+    const child = spawn(join(__dirname, '..', '..', 'bin', 'stap-ls'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const published = new Promise<{ diagnostics: { message: string }[] }>((resolve) =>
+      connection.onNotification('textDocument/publishDiagnostics', (p: { diagnostics: { message: string }[] }) => resolve(p)),
+    );
+    connection.listen();
+    const init = await connection.sendRequest<{ capabilities: { textDocumentSync?: unknown } }>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      initializationOptions: { settings: SETTINGS },
+    });
+    assert.ok(init.capabilities.textDocumentSync !== undefined);
+    void connection.sendNotification('initialized', {});
+    void connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: LspClient.uri(join(work, 'ipc.stp')), languageId: 'systemtap', version: 1, text: 'probe begin { nosuch() }\n' },
+    });
+    const p = await published;
+    assert.match(p.diagnostics[0].message, /^unresolved function nosuch/);
+    await connection.sendRequest('shutdown');
+    void connection.sendNotification('exit');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    assert.equal(code, 0);
+    connection.dispose();
+  });
+});
