@@ -21,6 +21,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { runCli } from '../cli';
+import { locate } from '../ide/locate';
 import { stapWiring } from '../passes/pass1';
 import { overlayIo, toBytes } from '../workspace/analysis';
 import { validateSettings, settingsArgv } from '../workspace/settings';
@@ -135,6 +136,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // An edit that came in meanwhile gets its own run; these would be stale.
       if (workspace.document(uri)?.version !== analysis.version) return;
       void connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: analysis.diagnostics.map(toLspDiagnostic) });
+      // Build the position index now, while the user reads, not in the first hover's time.
+      setImmediate(() => {
+        try {
+          if (workspace.document(uri)?.version === analysis.version) locate(analysis, { line: 0, character: 0 });
+        } catch (err) {
+          log(`indexing ${uri}`, err);
+        }
+      });
     } catch (err) {
       log(`diagnostics of ${uri}`, err);
     }
