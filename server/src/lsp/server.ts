@@ -21,6 +21,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { runCli } from '../cli';
+import { complete } from '../ide/completion';
 import { locate } from '../ide/locate';
 import { stapWiring } from '../passes/pass1';
 import { overlayIo, toBytes } from '../workspace/analysis';
@@ -58,6 +59,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const workspace = new Workspace();
   const documents = new TextDocuments(TextDocument);
   const timers = new Map<string, NodeJS.Timeout>();
+  const warmed = new WeakSet<object>();
   let configurationRequests = false;
 
   const log = (what: string, err: unknown) =>
@@ -139,7 +141,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // Build the position index now, while the user reads, not in the first hover's time.
       setImmediate(() => {
         try {
-          if (workspace.document(uri)?.version === analysis.version) locate(analysis, { line: 0, character: 0 });
+          if (workspace.document(uri)?.version !== analysis.version) return;
+          locate(analysis, { line: 0, character: 0 });
+          // A library's completion indexes (probe-point tree, tapset functions) are built on
+          // its first completion, some 50 ms: do it now, once per library.
+          const library = analysis.pass1?.library;
+          if (library && !warmed.has(library)) {
+            warmed.add(library);
+            for (const [bytes, character] of [['probe begin { x', 15], ['probe syscall.', 14]] as const) {
+              complete({ bytes, position: { line: 0, character }, analysis, parsed: analysis });
+            }
+          }
         } catch (err) {
           log(`indexing ${uri}`, err);
         }
