@@ -39,6 +39,8 @@ export interface ParseResult {
   stapfile: StapFile | undefined;
   /** The errors in the order stap prints them (before duplicate suppression). */
   errors: ParseError[];
+  /** What parsed, errors or not (stap drops it; the editor's features read it). */
+  partial?: StapFile;
   /**
    * For a file without declarations, the line stap prints on stderr instead of a parse error:
    * `Input file 'X' is empty.`, or `… is empty after preprocessing.` when the lexer saw tokens.
@@ -134,7 +136,7 @@ export function parse(file: SourceFile, tokens: TokenSource, options: ParseOptio
         : `Input file '${file.name}' is empty.`,
     };
   }
-  return { stapfile: errors.length ? undefined : f, errors };
+  return { stapfile: errors.length ? undefined : f, partial: f, errors };
 }
 
 /** The recovery in parse.cxx `parser::parse`: skip tokens up to the next declaration. */
