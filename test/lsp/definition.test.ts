@@ -126,6 +126,15 @@ describe('definition: the user script', () => {
     for (const [m, want] of cases) assert.deepEqual((await def(m))?.map(where), want, m);
   });
 
+  test('a document with a parse error still leads to its declarations and the tapsets', async () => {
+    const { def, at, uri } = await open(
+      'broken.stp',
+      'function <|decl|>g(x) { return x }\nprobe begin { println(<|call|>g(1), <|exec|>execname()) }\nprobe end { x = ) }\n',
+    );
+    assert.deepEqual((await def('call'))?.map(where), [`${fileURLToPath(uri)}:${at.decl.line}:${at.decl.character}`]);
+    assert.match((await def('exec'))?.map(where).join() ?? '', /linux\/context\.stp:/);
+  });
+
   test('nothing at a keyword, a number or white space', async () => {
     const { def } = await open('none.stp', '<|kw|>probe begin { x = <|num|>42 <|sp|> }\n');
     for (const m of ['kw', 'num', 'sp']) assert.deepEqual((await def(m)) ?? [], [], m);

@@ -119,8 +119,16 @@ function pointsText(points: ProbePoint[]): string {
   return points.map(pointText).join(', ');
 }
 
-/** The outline of a parsed file, in source order. */
+const outlines = new WeakMap<StapFile, DocumentSymbol[]>();
+
+/** The outline of a parsed file, in source order (made once per tree). */
 export function documentSymbols(file: StapFile): DocumentSymbol[] {
+  let out = outlines.get(file);
+  if (!out) outlines.set(file, (out = outline(file)));
+  return out;
+}
+
+function outline(file: StapFile): DocumentSymbol[] {
   const source = file.file;
   const tokens = tokensOf(source);
   const own = (t: Token) => t.location.file === source;

@@ -22,7 +22,8 @@ import { viewsOfLoadedFiles, type LibraryFileView } from '../elaborate/library-v
 import { Lexer } from '../passes/parse/lexer';
 import type { MacroDefinition } from '../passes/parse/macros';
 import type { SourceFile, Token } from '../passes/parse/token';
-import { stapFrontend } from '../passes/pass1';
+import { parse } from '../passes/parse/parser';
+import { Preprocessor } from '../passes/parse/preprocess';
 import type { Session } from '../session';
 import { fnmatch, hasWildcard } from '../util/fnmatch';
 import { LineIndex, tokenRange, type Analysis, type Range } from '../workspace/analysis';
@@ -289,6 +290,8 @@ interface LibraryIndex {
   aliases: { view: LibraryFileView; i: number; components: string[] }[];
   /** Alias names by first component (names whose first component is that string). */
   aliasesByHead: Map<string, { view: LibraryFileView; i: number; components: string[] }[]>;
+  /** Alias names by their dotted text. */
+  aliasesByName: Map<string, { view: LibraryFileView; i: number; components: string[] }[]>;
   macros: ReadonlyMap<string, MacroDefinition>;
   paths: Set<string>;
 }
@@ -309,6 +312,7 @@ export function indexLibrary(library: LibraryLike): LibraryIndex {
   const globals: LibraryIndex['globals'] = new Map();
   const aliases: LibraryIndex['aliases'] = [];
   const aliasesByHead: LibraryIndex['aliasesByHead'] = new Map();
+  const aliasesByName: LibraryIndex['aliasesByName'] = new Map();
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
     const l = m.get(k);
     if (l) l.push(v);
@@ -327,6 +331,7 @@ export function indexLibrary(library: LibraryLike): LibraryIndex {
         const entry = { view, i, components: name.map((c) => c[0]) };
         aliases.push(entry);
         push(aliasesByHead, entry.components[0], entry);
+        push(aliasesByName, entry.components.join('.'), entry);
       }
     });
   }
@@ -336,6 +341,7 @@ export function indexLibrary(library: LibraryLike): LibraryIndex {
     globals,
     aliases,
     aliasesByHead,
+    aliasesByName,
     macros: (library.macros as ReadonlyMap<string, MacroDefinition> | undefined) ?? new Map(),
     paths: new Set(views.map((v) => v.source.name)),
   };
@@ -452,15 +458,27 @@ export function resolvePoint(r: Resolver, point: ProbePoint): Target[] {
   }
   const lib = r.library;
   if (lib) {
-    const head = point.components[0]?.functor ?? '';
-    const candidates = hasWildcard(head) ? lib.aliases : (lib.aliasesByHead.get(head) ?? []);
-    for (const c of candidates) {
-      if (c.view.source.name === r.index.path) continue;
-      const m = matchAliasName(point, c.components);
-      if (!m) continue;
+    const found = (c: { view: LibraryFileView; i: number; components: string[] }, m: 'full' | 'suffix') => {
+      if (c.view.source.name === r.index.path) return;
       const alias = c.view.stapfile.aliases[c.i];
       const n = alias?.aliasNames.find((x) => x.components.length === c.components.length && x.components.every((k, i) => k.functor === c.components[i]));
       if (alias && n) (m === 'full' ? full : suffix).push(aliasTarget(alias, n, true));
+    };
+    const comps = point.components;
+    if (comps.some((c) => c.arg || hasWildcard(c.functor))) {
+      const head = comps[0]?.functor ?? '';
+      const candidates = hasWildcard(head) ? lib.aliases : (lib.aliasesByHead.get(head) ?? []);
+      for (const c of candidates) {
+        const m = matchAliasName(point, c.components);
+        if (m) found(c, m);
+      }
+    } else {
+      // A plain point: its whole name, else the longest prefix that is an alias (the rest a suffix).
+      const names = comps.map((c) => c.functor);
+      for (const c of lib.aliasesByName.get(names.join('.')) ?? []) found(c, 'full');
+      for (let k = names.length - 1; k > 0 && full.length === 0 && suffix.length === 0; k--) {
+        for (const c of lib.aliasesByName.get(names.slice(0, k).join('.')) ?? []) found(c, 'suffix');
+      }
     }
   }
   return full.length ? full : suffix;
@@ -519,7 +537,7 @@ const tolerantParses = new WeakMap<object, Map<string, { text: string; file?: St
 
 /**
  * A user script parsed as pass 1 parses one (the library's macros, this session), keeping what
- * parsed when it has errors. Cached per session and path while the text is the same.
+ * parsed when it has errors (the parser's `partial`). Cached per session and path while the text is the same.
  */
 export function parseText(source: SourceFile, session: Session, macros: unknown): StapFile | undefined {
   let cache = tolerantParses.get(session);
@@ -528,13 +546,12 @@ export function parseText(source: SourceFile, session: Session, macros: unknown)
   if (hit && hit.text === source.text) return hit.file;
   let file: StapFile | undefined;
   try {
-    const parsed = stapFrontend.parseScript(source, session, macros as Map<string, MacroDefinition>, {
-      privileged: session.guru,
-      compatible: session.compatible,
-      autoPath: false,
-      library: false,
-    });
-    file = parsed.stapfile;
+    // Lexer → macro and conditional passes → parser, as pass 1 runs them (pass1.ts), keeping
+    // what parsed when there are errors.
+    const lexer = new Lexer(source, { args: session.args, compatible: session.compatible, assumeArgs: session.assumeArgs === true });
+    const pre = new Preprocessor(lexer, { session, libraryMacros: macros as Map<string, MacroDefinition>, library: false, file: source });
+    const result = parse(source, pre, { session, privileged: session.guru, library: false });
+    file = result.stapfile ?? result.partial;
   } catch {
     file = undefined;
   }
