@@ -94,6 +94,8 @@ class RecordingReporter extends Reporter {
   readonly parseErrors: { error: ParseError; file?: SourceFile }[] = [];
   readonly warnings: Warning[] = [];
   readonly lines: string[] = [];
+  /** All three in the order they were reported (stap prints pass-1 warnings and errors interleaved). */
+  readonly events: ({ kind: 'error'; error: ParseError } | { kind: 'warning'; warning: Warning } | { kind: 'line'; line: string })[] = [];
 
   constructor(options: ReporterOptions) {
     super(options);
@@ -101,16 +103,19 @@ class RecordingReporter extends Reporter {
 
   override parseError(err: ParseError, file: SourceFile | undefined): boolean {
     this.parseErrors.push({ error: err, file });
+    this.events.push({ kind: 'error', error: err });
     return super.parseError(err, file);
   }
 
   override warning(w: Warning): void {
     this.warnings.push(w);
+    this.events.push({ kind: 'warning', warning: w });
     super.warning(w);
   }
 
   override errorLine(line: string): void {
     this.lines.push(line);
+    this.events.push({ kind: 'line', line });
     super.errorLine(line);
   }
 }
@@ -137,18 +142,21 @@ export function analyzeDocument(
   const lines = new LineIndex(bytes);
   const diagnostics = analysis.diagnostics;
   if (reporter) {
-    for (const { error } of reporter.parseErrors) {
-      diagnostics.push(locate(doc.path, lines, error.token, 'error', 'parse', 'error::pass1', error.message));
-    }
     // Pass 2's warnings are printed through the reporter too; they are taken from pass 2 below.
     const pass2Warnings = new Set(
       (analysis.elaboration?.diagnostics ?? []).flatMap((d) => (d.kind === 'warning' ? [`${d.warning.message}\0${d.warning.tok ? tokenKey(d.warning.tok) : ''}`] : [])),
     );
-    for (const w of reporter.warnings) {
-      if (pass2Warnings.has(`${w.message}\0${w.token ? tokenKey(w.token) : ''}`)) continue;
-      diagnostics.push(locate(doc.path, lines, w.token, 'warning', 'parse-warning', manPageOf(w.message, 'warning::pass1'), w.message));
+    for (const e of reporter.events) {
+      if (e.kind === 'error') {
+        diagnostics.push(locate(doc.path, lines, e.error.token, 'error', 'parse', 'error::pass1', e.error.message));
+      } else if (e.kind === 'warning') {
+        const w = e.warning;
+        if (pass2Warnings.has(`${w.message}\0${w.token ? tokenKey(w.token) : ''}`)) continue;
+        diagnostics.push(locate(doc.path, lines, w.token, 'warning', 'parse-warning', manPageOf(w.message, 'warning::pass1'), w.message));
+      } else {
+        diagnostics.push(setupDiagnostic(e.line));
+      }
     }
-    for (const line of reporter.lines) diagnostics.push(setupDiagnostic(line));
   }
   const sites = analysis.file ? new UserSites(analysis.file, analysis.elaboration) : undefined;
   for (const d of analysis.elaboration?.diagnostics ?? []) {
