@@ -9,6 +9,9 @@ const BANNER = [
   'var module = typeof module !== "undefined" ? module : { exports: {} };',
   'var __filename = typeof __filename !== "undefined" ? __filename : process.env.STAP_LS_SNAPSHOT_BUNDLE;',
   'var __dirname = typeof __dirname !== "undefined" ? __dirname : require("node:path").dirname(__filename);',
+  // web-tree-sitter is an ES module that finds its wasm through import.meta.url, which a
+  // CommonJS bundle does not have: it becomes the bundle's own file URL.
+  'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
 ].join('\n');
 
 /** esbuild options for the `stap-ls` bundle of `entry` into `outfile`. */
@@ -23,6 +26,7 @@ export function cliBundleOptions(entry, outfile, { production = false, sourcemap
     sourcemap,
     minify: production,
     banner: { js: BANNER },
+    define: { 'import.meta.url': '__importMetaUrl' },
     logLevel: 'warning',
   };
 }
