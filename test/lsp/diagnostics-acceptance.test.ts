@@ -57,10 +57,6 @@ const STAP_FAILS: Record<string, string> = {
 
 /** Examples the editor rejects for a reason of its own: each with the error it gives and why. */
 const EDITOR_FAILS: Record<string, { error: RegExp; why: string }> = {
-  'process/ltrace.stp': {
-    error: /unspecified process probe is invalid without a -c COMMAND or -x PID/,
-    why: 'its test_check runs it with -c, and there is no setting for a target process',
-  },
   'process/strace.stp': {
     error: /unresolved function set_ponter_arg/,
     why: 'FIXME, as in known-differences.assume-debuginfo.json: stap-ls rejects a tapset call stap accepts here',
@@ -89,6 +85,7 @@ function exampleSettings(script: string, kbuild: string): { settings: Settings; 
     const o = cmd.options[i];
     if (o === '-g') settings.guruMode = true;
     else if (o === '-I') settings.tapsetDirs.push(cmd.options[++i]);
+    else if (o === '-c') settings.targetCommand = cmd.options[++i];
     else if (o === '-D' || o === '-w' || o === '-W' || o === '-u') {
       // -D is for the C compiler; -w/-W/-u change warnings or optimisation, not errors.
       if (o === '-D') i++;

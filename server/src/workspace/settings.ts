@@ -25,6 +25,8 @@ export interface Settings {
   compatible: string;
   /** The script arguments (`$1`, `@1`, …) the script is analysed with. */
   scriptArguments: string[];
+  /** The command whose process the script probes (`-c CMD`: `process` probes without a path, `target()`). */
+  targetCommand: string;
   /** The `stap` the extension runs and compiles with (not used by the analysis). */
   stapPath: string;
 }
@@ -82,6 +84,11 @@ export const SETTINGS_SCHEMA: Record<`systemtap.${keyof Settings}`, SettingSpec>
     default: [],
     description: 'Script arguments ($1, @1, ...) the script is checked with. Arguments that are not set are treated as unknown values, never as errors.',
   },
+  'systemtap.targetCommand': {
+    type: 'string',
+    default: '',
+    description: 'The command the script is run with (stap -c CMD): what `process` probes without a path and target() refer to. Empty: none.',
+  },
   'systemtap.stapPath': {
     type: 'string',
     default: 'stap',
@@ -137,5 +144,6 @@ export function settingsArgv(s: Settings): string[] {
   if (s.guruMode) argv.push('-g');
   if (s.compatible) argv.push(`--compatible=${s.compatible}`);
   for (const d of s.tapsetDirs) argv.push('-I', d);
+  if (s.targetCommand) argv.push('-c', s.targetCommand);
   return argv;
 }
