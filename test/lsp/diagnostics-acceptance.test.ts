@@ -36,24 +36,9 @@ import { parseHeader } from '../helpers/stap';
 import { firstError, runMine } from '../pass2/compare';
 import { commandLine, fixtures, ROOT } from '../pass2/fixture-files';
 import { LspClient, markers } from './harness';
+import { STAP_FAILS } from '../helpers/stap-rejects-here';
 
 const FAKE_KBUILD = join(ROOT, 'test-fixtures', 'pass1', 'kbuild');
-
-/** Examples stap rejects on this kernel (test/pass2/assume-debuginfo.test.ts STAP_FAILS proves each with stap). */
-const STAP_FAILS: Record<string, string> = {
-  'tutorial/tapset-time-user.stp': 'a tutorial step meant to be run with `-I tapset`: without it timer_begin is unresolved',
-  'apps/gmalloc_watch.stp': 'needs the glib tapset, which is not installed',
-  'security-band-aids/security-bandaid-template.stp': 'a template: `{...}` stands for the code to write',
-  'profiling/perf.stp': 'perf probes need the perf_event_create_kernel_counter export, and this kernel exports nothing',
-  'profiling/fileline-profile.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/pf2.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/pf3.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/pf4.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/thread-times.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'process/sleepingBeauties.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'lwtools/fslatency-nd.stp': 'kprobes on do_sync_read/__vfs_read, which this kernel does not have',
-  'lwtools/fsslower-nd.stp': 'kprobes on do_sync_read/__vfs_read, which this kernel does not have',
-};
 
 /** Examples the editor rejects for a reason of its own: each with the error it gives and why. */
 const EDITOR_FAILS: Record<string, { error: RegExp; why: string }> = {

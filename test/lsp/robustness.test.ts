@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { mulberry32 } from '../grammar/mutate';
 import { exampleFiles } from '../helpers/installed';
 import { LspClient } from './harness';
 
@@ -25,18 +26,6 @@ const HEAP_GROWTH_MIB = 32;
 const REQUEST_TIMEOUT_MS = 20000;
 const MAX_TEXT = 12000;
 const KBUILD = join(__dirname, '..', '..', 'test-fixtures', 'pass1', 'kbuild');
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   return Promise.race([
@@ -63,7 +52,7 @@ function positionAt(text: string, offset: number): { line: number; character: nu
 test(`${EDITS} random edits: every request answered, the server alive, memory bounded`, { timeout: 30 * 60 * 1000 }, async () => {
   const corpus = exampleFiles().map((f) => readFileSync(f, 'latin1'));
   assert.ok(corpus.length > 0, 'no installed examples to take fragments from');
-  const random = rng(SEED);
+  const random = mulberry32(SEED);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
   const fragment = (): string => {
     const src = pick(corpus);

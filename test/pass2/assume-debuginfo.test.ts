@@ -37,34 +37,12 @@ import { runStapLatin1, type RunResult } from '../pass1/harness';
 import { firstError, runMine, withoutKbuildNoise } from './compare';
 import { commandLine, fixtures, ROOT, type Fixture } from './fixture-files';
 import { checkKnown, loadKnown, saveKnown, UPDATE_KNOWN } from './known-differences';
+import { STAP_FAILS } from '../helpers/stap-rejects-here';
 
 const LIST = 'assume-debuginfo';
 const FLAG = '--assume-debuginfo';
 /** Unset script arguments become placeholders (examples only: fixtures test missing arguments). */
 const ARGS_FLAG = '--assume-args';
-
-/**
- * Examples that fail with stap on this machine for a reason that is not debuginfo: each with
- * why. stap-ls must fail on them with the first error stap gives on the same build dir.
- */
-const STAP_FAILS: Record<string, string> = {
-  // Any machine:
-  'tutorial/tapset-time-user.stp':
-    'a tutorial step meant to be run with `-I tapset` (no .meta): without it timer_begin is unresolved',
-  'apps/gmalloc_watch.stp': 'needs the glib tapset (its .meta test_support is `stap -l glib.mem_alloc`), which is not installed',
-  'security-band-aids/security-bandaid-template.stp': 'a template (no .meta): `{...}` stands for the code to write',
-  // This kernel (built without modules, so Module.symvers exports nothing):
-  'profiling/perf.stp': 'perf probes need the perf_event_create_kernel_counter export, and this kernel exports nothing',
-  'profiling/fileline-profile.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/pf2.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/pf3.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/pf4.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'profiling/thread-times.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  'process/sleepingBeauties.stp': 'timer.profile falls back on perf.sw.cpu_clock, and this kernel exports nothing for perf',
-  // This kernel's System.map:
-  'lwtools/fslatency-nd.stp': 'kprobes on do_sync_read/__vfs_read, which this kernel does not have',
-  'lwtools/fsslower-nd.stp': 'kprobes on do_sync_read/__vfs_read, which this kernel does not have',
-};
 
 /**
  * The error of a stap run that names the actual cause: its first diagnostic, or, when that is a
