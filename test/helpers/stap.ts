@@ -7,7 +7,8 @@
  * either way and print a diagnostic when `findStap()` returns undefined.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -116,4 +117,25 @@ export function parseHeader(text: string): StapHeader | undefined {
 /** The stap command line for a fixture: its options, `-r KBUILD`, the script, its arguments. */
 export function stapArgs(header: StapHeader, kbuildDir: string, script: string): string[] {
   return [...header.options, '-r', kbuildDir, script, ...header.args];
+}
+
+/**
+ * The command line (starting with `-r KBUILD`) and stdin of a fixture script (`path` relative to
+ * the repository root): from its `#! stap …` header, or from a `#! stap-argv [...]` header whose
+ * words are used as given (`FILE` stands for the script; a `-` reads the script on stdin).
+ */
+export function fixtureCommandLine(f: { path: string; key: string }, kbuildDir: string): { argv: string[]; stdin?: string } {
+  const text = readFileSync(join(__dirname, '..', '..', f.path), 'latin1');
+  const json = /^#!\s*stap-argv\s+(\[.*\])\s*(?:\n|$)/.exec(text);
+  if (json) {
+    const words = JSON.parse(json[1]) as string[];
+    assert.ok(Array.isArray(words) && words.every((w) => typeof w === 'string'), `${f.key}: bad stap-argv header`);
+    return {
+      argv: ['-r', kbuildDir, ...words.map((w) => (w === 'FILE' ? f.path : w))],
+      stdin: words.includes('-') ? text : undefined,
+    };
+  }
+  const header = parseHeader(text);
+  assert.ok(header, `${f.key}: the first line must be '#! stap …' or '#! stap-argv [...]'`);
+  return { argv: [...header.options, '-r', kbuildDir, f.path, ...header.args] };
 }

@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { findStap, makeFakeKbuild, parseHeader, type FakeKbuild } from '../helpers/stap';
+import { findStap, fixtureCommandLine as commandLine, makeFakeKbuild, type FakeKbuild } from '../helpers/stap';
 import { firstDifference, runStapLatin1, runStapLs, type RunResult } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -66,23 +66,6 @@ function fixtures(): Fixture[] {
         mustFail: dir.endsWith('ko'),
       }));
   });
-}
-
-/** The command line (after `-r KBUILD`) and stdin for a fixture. */
-export function commandLine(f: Fixture, kbuildDir: string): { argv: string[]; stdin?: string } {
-  const text = readFileSync(join(ROOT, f.path), 'latin1');
-  const json = /^#!\s*stap-argv\s+(\[.*\])\s*(?:\n|$)/.exec(text);
-  if (json) {
-    const words = JSON.parse(json[1]) as string[];
-    assert.ok(Array.isArray(words) && words.every((w) => typeof w === 'string'), `${f.key}: bad stap-argv header`);
-    return {
-      argv: ['-r', kbuildDir, ...words.map((w) => (w === 'FILE' ? f.path : w))],
-      stdin: words.includes('-') ? text : undefined,
-    };
-  }
-  const header = parseHeader(text);
-  assert.ok(header, `${f.key}: the first line must be '#! stap …' or '#! stap-argv [...]'`);
-  return { argv: [...header.options, '-r', kbuildDir, f.path, ...header.args] };
 }
 
 /** Makes outputs comparable across machines: the -v timing line keeps its shape only. */

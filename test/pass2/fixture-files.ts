@@ -4,11 +4,11 @@
  * by fixtures.test.ts and assume-debuginfo.test.ts (a plain module: importing a test file would
  * register its tests). The header format is described in fixtures.test.ts.
  */
-import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { parseHeader } from '../helpers/stap';
+/** The command line (starting with `-r KBUILD`) and stdin for a fixture. */
+export { fixtureCommandLine as commandLine } from '../helpers/stap';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BASE = join(ROOT, 'test-fixtures', 'pass2');
@@ -40,23 +40,6 @@ export function fixtures(): Fixture[] {
         mustFail: dir === 'ko',
       }));
   });
-}
-
-/** The command line (starting with `-r KBUILD`) and stdin for a fixture. */
-export function commandLine(f: Fixture, kbuildDir: string): { argv: string[]; stdin?: string } {
-  const text = readFileSync(join(ROOT, f.path), 'latin1');
-  const json = /^#!\s*stap-argv\s+(\[.*\])\s*(?:\n|$)/.exec(text);
-  if (json) {
-    const words = JSON.parse(json[1]) as string[];
-    assert.ok(Array.isArray(words) && words.every((w) => typeof w === 'string'), `${f.key}: bad stap-argv header`);
-    return {
-      argv: ['-r', kbuildDir, ...words.map((w) => (w === 'FILE' ? f.path : w))],
-      stdin: words.includes('-') ? text : undefined,
-    };
-  }
-  const header = parseHeader(text);
-  assert.ok(header, `${f.key}: the first line must be '#! stap …' or '#! stap-argv [...]'`);
-  return { argv: [...header.options, '-r', kbuildDir, f.path, ...header.args] };
 }
 
 /**
