@@ -72,6 +72,11 @@ export interface UseProbe {
 interface DeriveState {
   parentOptional: boolean;
   depth: number;
+  /**
+   * How many wildcard matches ({@link swallow}) are running: below one, stap throws its
+   * `resolution failed` error into the match's catch-all, so it is never printed there.
+   */
+  swallowing: number;
 }
 
 const SITE_WHILE_RESOLVING = 'elaborate.cxx:1082';
@@ -97,7 +102,7 @@ export function deriveProbes(e: Elaboration, probe: Probe, file: StapFile): Deri
     privileged: probe.privileged || e.session.guru,
   };
   try {
-    deriveUse({ parentOptional: false, depth: 0 }, use, results, false, false);
+    deriveUse({ parentOptional: false, depth: 0, swallowing: 0 }, use, results, false, false);
   } catch (err) {
     // Only a rethrowing level throws, and the top level never rethrows; keep it safe anyway.
     if (err instanceof SemanticError) reportError(e, err);
@@ -217,14 +222,14 @@ function findAndBuild(
     const prefix = functor.slice(0, start);
     const suffix = functor.slice(end);
     // "foo**bar" as "foo*bar", then as "foo*" followed by "**bar" (the argument goes to the latter).
-    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, { ...comp, functor: `${prefix}*${suffix}` }), pos, results, unknown));
+    swallow(state, () => findAndBuild(state, node, p, replaceComponent(loc, pos, { ...comp, functor: `${prefix}*${suffix}` }), pos, results, unknown));
     // As in stap, only the second form counts from here on: if it finds nothing, the component is
     // also tried as an alias suffix, and a required location is an error even when the first
     // form matched (`begin**` fails: `begin` has nothing below it).
     const before = results.length;
     const pre: ProbePointComponent = { tok: comp.tok, functor: `${prefix}*` };
     const post: ProbePointComponent = { ...comp, functor: `**${suffix}` };
-    swallow(() => findAndBuild(state, node, p, replaceComponent(loc, pos, pre, post), pos, results, unknown));
+    swallow(state, () => findAndBuild(state, node, p, replaceComponent(loc, pos, pre, post), pos, results, unknown));
     if (results.length === before) trySuffixExpansion(state, node, p, loc, pos, results);
     if (!loc.optional && results.length === before) {
       throw new SemanticError(withSimilar("probe point mismatch: didn't find any wildcard matches", node, functor), componentToken(comp), undefined, SITE_DOUBLE_GLOB_MISMATCH);
@@ -238,7 +243,7 @@ function findAndBuild(
     for (const child of sortedChildren(node)) {
       if (child.key.argType !== key.argType || !fnmatch(functor, child.key.name)) continue;
       const expanded = replaceComponent(loc, pos, { ...comp, functor: child.key.name });
-      swallow(() => findAndBuild(state, child.node, p, expanded, pos + 1, results, unknown));
+      swallow(state, () => findAndBuild(state, child.node, p, expanded, pos + 1, results, unknown));
     }
     if (results.length === before) trySuffixExpansion(state, node, p, loc, pos, results);
     if (!loc.optional && results.length === before) {
@@ -294,22 +299,16 @@ function acceptUnknown(p: UseProbe, loc: ProbePoint, results: DerivedProbe[]): v
 }
 
 /** Runs `f`, ignoring semantic errors (wildcard expansion: a miss is reported by the caller). */
-function swallow(f: () => void): void {
-  swallowing++;
+function swallow(state: DeriveState, f: () => void): void {
+  state.swallowing++;
   try {
     f();
   } catch (err) {
     if (!(err instanceof SemanticError)) throw err;
   } finally {
-    swallowing--;
+    state.swallowing--;
   }
 }
-
-/**
- * How many {@link swallow}s are running: below a wildcard match stap throws its `resolution
- * failed` error into the match's catch-all, so it is never printed there.
- */
-let swallowing = 0;
 
 /** `MSG (similar: a, b)`, or MSG when nothing is similar (match_node::suggest_functors). */
 function withSimilar(message: string, node: MatchNode, functor: string): string {
@@ -355,7 +354,7 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
     const before = results.length;
     expandAlias(b.alias, b.file, p, loc, suffix, results, (n, optional, rethrow) => deriveUse(state, n, results, optional, rethrow));
     // A required expansion that derived nothing: stap says so under -v (after the expansion's own errors).
-    if (results.length === before && !loc.optional && !state.parentOptional && swallowing === 0) {
+    if (results.length === before && !loc.optional && !state.parentOptional && state.swallowing === 0) {
       reportVerboseError(p.e, 1, new SemanticError('resolution failed in alias expansion builder', undefined, undefined, SITE_RESOLUTION_FAILED));
     }
     return;
