@@ -26,7 +26,7 @@ import { parse } from '../passes/parse/parser';
 import { Preprocessor } from '../passes/parse/preprocess';
 import type { Session } from '../session';
 import { fnmatch, hasWildcard } from '../util/fnmatch';
-import { LineIndex, tokenRange, type Analysis, type Range } from '../workspace/analysis';
+import { LineIndex, linesOf, tokenRange, type Analysis, type Range } from '../workspace/analysis';
 
 /** A place in a file, LSP-style (0-based line, UTF-16 column). */
 export interface Location {
@@ -94,13 +94,7 @@ export type Target =
 // ---------------------------------------------------------------------------------------------
 // Positions
 
-const lineIndexes = new WeakMap<SourceFile, LineIndex>();
-
-export function linesOf(source: SourceFile): LineIndex {
-  let l = lineIndexes.get(source);
-  if (!l) lineIndexes.set(source, (l = new LineIndex(source.text)));
-  return l;
-}
+export { linesOf } from '../workspace/analysis';
 
 /** The location of `width` bytes at a token (its content's width when not given). */
 export function tokenLocation(tok: Token, width?: number): Location {

@@ -255,7 +255,7 @@ function locateAny(
         const key = tokenKey(t);
         if (seen.has(key)) continue;
         seen.add(key);
-        related.push({ path: t.location.file.name, range: tokenRange(new LineIndex(t.location.file.text), t), message: summary });
+        related.push({ path: t.location.file.name, range: tokenRange(linesOf(t.location.file), t), message: summary });
       }
     }
   }
@@ -265,7 +265,7 @@ function locateAny(
       if (site) {
         at = tokenRange(lines, site.token);
         // The tapset place of the error first, saying how the document reaches it.
-        const where: RelatedLocation = { path: tok.location.file.name, range: tokenRange(new LineIndex(tok.location.file.text), tok), message: `${summary} (${site.why})` };
+        const where: RelatedLocation = { path: tok.location.file.name, range: tokenRange(linesOf(tok.location.file), tok), message: `${summary} (${site.why})` };
         const rest = related.filter((r) => !sameRange(r, where));
         related.splice(0, related.length, where, ...rest);
         break;
@@ -392,6 +392,15 @@ function expands(pp: ProbePoint, name: ProbePoint): boolean {
 /** Whether `a` starts at or before `b` (same file assumed). */
 function before(a: Token, b: Token): boolean {
   return a.location.line < b.location.line || (a.location.line === b.location.line && a.location.column <= b.location.column);
+}
+
+const lineIndexes = new WeakMap<SourceFile, LineIndex>();
+
+/** The line index of a source file (a tapset's, for related locations), made once per file. */
+export function linesOf(source: SourceFile): LineIndex {
+  let l = lineIndexes.get(source);
+  if (!l) lineIndexes.set(source, (l = new LineIndex(source.text)));
+  return l;
 }
 
 /** The range a token covers, from its 1-based line and byte column. */
