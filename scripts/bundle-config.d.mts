@@ -6,3 +6,9 @@ export function cliBundleOptions(
   outfile: string,
   options?: { production?: boolean; sourcemap?: boolean },
 ): BuildOptions;
+
+export function extensionBundleOptions(
+  entry: string,
+  outfile: string,
+  options?: { production?: boolean; sourcemap?: boolean },
+): BuildOptions;

@@ -30,3 +30,23 @@ export function cliBundleOptions(entry, outfile, { production = false, sourcemap
     logLevel: 'warning',
   };
 }
+
+/**
+ * esbuild options for the VS Code extension (client/src/extension.ts → dist/extension.js):
+ * CommonJS for VS Code's extension host, `vscode` provided by the host (external), every other
+ * dependency (vscode-languageclient) bundled in. No banner: it only ever runs as a CommonJS module.
+ */
+export function extensionBundleOptions(entry, outfile, { production = false, sourcemap = !production } = {}) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    sourcemap,
+    minify: production,
+    logLevel: 'warning',
+  };
+}

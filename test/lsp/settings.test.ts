@@ -1,8 +1,10 @@
 /**
  * The settings contract: package.json's `contributes.configuration` (what VS Code shows and
- * validates) lists exactly the server's SETTINGS_SCHEMA (server/src/workspace/settings.ts), in
- * the same order; bad values fall back to their defaults with a message, and the server logs
- * that message and analyses with the defaults.
+ * validates) lists exactly the server's SETTINGS_SCHEMA (server/src/workspace/settings.ts) and
+ * then the extension's client-only CLIENT_SETTINGS_SCHEMA (client/src/config.ts), in the same
+ * order; the client-only keys are exactly those the client's reader reads besides the server's;
+ * bad values fall back to their defaults with a message, and the server logs that message and
+ * analyses with the defaults.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { CLIENT_SETTINGS_SCHEMA, readClientConfig } from '../../client/src/config';
 import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, settingsArgv, validateSettings } from '../../server/src/workspace/settings';
 import { LspClient } from './harness';
 
@@ -20,15 +23,37 @@ describe('settings: package.json and the server share one schema', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     contributes: { configuration?: { title: string; properties: Record<string, unknown> } };
   };
-  test('contributes.configuration is titled SystemTap and its properties are SETTINGS_SCHEMA', () => {
+  const ALL: Record<string, object> = { ...SETTINGS_SCHEMA, ...CLIENT_SETTINGS_SCHEMA };
+  test('contributes.configuration is titled SystemTap and its properties are SETTINGS_SCHEMA then CLIENT_SETTINGS_SCHEMA', () => {
     const conf = pkg.contributes.configuration;
     assert.ok(conf, 'package.json has no contributes.configuration');
     assert.equal(conf.title, 'SystemTap');
-    assert.deepEqual(conf.properties, SETTINGS_SCHEMA);
+    assert.deepEqual(conf.properties, ALL);
     // Same order too (deepEqual ignores key order): the Settings UI lists them in this order.
-    assert.deepEqual(Object.keys(conf.properties), Object.keys(SETTINGS_SCHEMA));
+    assert.deepEqual(Object.keys(conf.properties), Object.keys(ALL));
     for (const [name, spec] of Object.entries(conf.properties)) {
-      assert.deepEqual(Object.keys(spec as object), Object.keys(SETTINGS_SCHEMA[name as keyof typeof SETTINGS_SCHEMA]), name);
+      assert.deepEqual(Object.keys(spec as object), Object.keys(ALL[name]), name);
+    }
+  });
+  test('the client-only settings are exactly those client/src/config.ts reads besides the server ones', () => {
+    const read = new Set<string>();
+    readClientConfig({ get: (key: string) => (read.add(`systemtap.${key}`), undefined) });
+    const clientOnly = [...read].filter((k) => !(k in SETTINGS_SCHEMA)).sort();
+    assert.deepEqual(clientOnly, Object.keys(CLIENT_SETTINGS_SCHEMA).sort());
+    assert.deepEqual([...read].filter((k) => k in SETTINGS_SCHEMA).sort(), Object.keys(SETTINGS_SCHEMA).sort());
+    assert.deepEqual(Object.keys(CLIENT_SETTINGS_SCHEMA).filter((k) => k in SETTINGS_SCHEMA), [], 'a key in both schemas');
+    const names = Object.keys(CLIENT_SETTINGS_SCHEMA);
+    for (const k of ['stapOptions', 'runtimeDir', 'defines', 'privilege', 'useSudo', 'remoteHosts', 'sshOptions', 'stopTimeoutMs', 'compileOutputDir']) {
+      assert.ok(names.includes(`systemtap.${k}`), `systemtap.${k} missing`);
+    }
+  });
+  test('every client-only setting is systemtap.*, described, and its default reads back without a problem', () => {
+    for (const [name, spec] of Object.entries(CLIENT_SETTINGS_SCHEMA)) {
+      assert.match(name, /^systemtap\.[a-zA-Z]+$/);
+      assert.ok(spec.description.length > 10, name);
+      const key = name.slice('systemtap.'.length);
+      const { problems } = readClientConfig({ get: <T>(k: string) => (k === key ? (spec.default as T) : undefined) });
+      assert.deepEqual(problems, [], name);
     }
   });
   test('every setting is systemtap.* and has a description and a default valid for its type', () => {
