@@ -1,0 +1,155 @@
+/**
+ * Issue 6, acceptance 2: the packaged extension in a real VS Code (code-server + chromium, see
+ * ../shared/tools/vscode-e2e/README.md), used through its UI as a person would, with the real
+ * stap of the stap sandbox (BPF runtime) for the run:
+ * a pass-2 error in the Problems panel, hover types, F12 into the installed tapsets, the -p2
+ * dump view, and Run Probe / Stop on a timer probe with no stap or stapbpf left behind.
+ * The tests share one VS Code session and run in order. Screenshots of each step are kept in
+ * test-artifacts/e2e/; `UPDATE_SCREENSHOTS=1` also copies the README's into docs/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { isAlive, stapProcesses, type Proc } from './processes';
+import { updateDocsScreenshots } from './screenshots';
+import { startVSCode, type VSCodeSession } from './session';
+import { e2eTools, stapSandbox, type Sandbox } from './tools';
+import { freshVsix } from './vsix';
+import {
+  activeTab,
+  breadcrumbsPath,
+  clickWord,
+  dismiss,
+  editorText,
+  hoverWord,
+  openFile,
+  outputLineOrError,
+  problems,
+  runCommand,
+  waitForCursorLine,
+} from './workbench';
+import { makeWorkspace, type TestWorkspace } from './workspace';
+
+const STEP_TIMEOUT = 120_000;
+/** The artifacts that become the README's screenshots. */
+const DOCS_SHOTS = ['problems', 'hover', 'definition', 'dump-p2', 'run-stop'];
+
+describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60_000 }, () => {
+  let vscode: VSCodeSession;
+  let workspace: TestWorkspace;
+  let sandbox: Sandbox;
+  const shots = new Map<string, string>();
+  const shoot = async (name: string) => shots.set(name, await vscode.screenshot(name));
+  /** A test body that leaves a screenshot of the failure (test-artifacts/e2e/failed-NAME.png). */
+  const step = (name: string, body: () => Promise<void>) => async () => {
+    try {
+      await body();
+    } catch (err) {
+      await vscode?.screenshot(`failed-${name}`).catch(() => undefined);
+      throw err;
+    }
+  };
+
+  before(async () => {
+    const tools = e2eTools();
+    sandbox = stapSandbox();
+    const vsix = freshVsix();
+    workspace = makeWorkspace(sandbox);
+    vscode = await startVSCode(tools, workspace.dir, vsix.path);
+  });
+
+  after(async () => {
+    await vscode?.close();
+    workspace?.remove();
+    updateDocsScreenshots(DOCS_SHOTS.filter((n) => shots.has(n)).map((n) => shots.get(n)!));
+  });
+
+  test('opening a script shows its pass-2 error in the Problems panel, at its line', { timeout: STEP_TIMEOUT }, step('problems', async () => {
+    const { page } = vscode;
+    await openFile(page, 'broken.stp');
+    // The squiggle is the sign that the extension is active and the server has analysed the file.
+    await page.locator('.part.editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+    const rows = await problems(page, 'type mismatch');
+    await shoot('problems');
+    const row = rows.find((r) => r.includes('type mismatch'));
+    assert.ok(row, `no 'type mismatch' row in ${JSON.stringify(rows)}`);
+    assert.match(row, /type mismatch \(string\)/);
+    // n = "one" is line 6, column 3 of broken.stp.
+    assert.match(row, /\[Ln 6, Col 3\]/, row);
+  }));
+
+  test('hovering a variable shows its type', { timeout: STEP_TIMEOUT }, step('hover', async () => {
+    const { page } = vscode;
+    await dismiss(page);
+    await openFile(page, 'counts.stp');
+    const global = await hoverWord(page, 'counts', 'stats');
+    assert.match(global, /counts: stats \[string\]/, global);
+    await shoot('hover');
+    await dismiss(page);
+    const local = await hoverWord(page, 'name', 'name:');
+    assert.match(local, /name: string/, local);
+  }));
+
+  test('go to definition (F12) on a tapset function opens the tapset file at its definition', { timeout: STEP_TIMEOUT }, step('definition', async () => {
+    const { page } = vscode;
+    await dismiss(page);
+    await openFile(page, 'counts.stp');
+    await clickWord(page, 'execname');
+    await page.keyboard.press('F12');
+    await activeTab(page, 'context.stp');
+    const path = await breadcrumbsPath(page, 'context.stp');
+    assert.match(path, /^\/usr\/share\/systemtap\/tapset\/(bpf\/)?context\.stp$/, `breadcrumbs: ${path}`);
+    // The line of `function execname` in that very file: the runtime setting (bpf) picks the file.
+    const expected = readFileSync(path, 'utf8').split('\n').findIndex((l) => /^function execname\b/.test(l)) + 1;
+    assert.ok(expected > 0, `no 'function execname' in ${path}`);
+    const pos = await waitForCursorLine(page, expected);
+    await shoot('definition');
+    assert.equal(pos.line, expected, `cursor at ${JSON.stringify(pos)}, definition at line ${expected} of ${path}`);
+  }));
+
+  test('"Show Pass 2 (-p2)" shows the dump, with the lines stap -p2 prints', { timeout: STEP_TIMEOUT }, step('dump', async () => {
+    const { page } = vscode;
+    await openFile(page, 'counts.stp');
+    await runCommand(page, 'SystemTap: Show Pass 2 (-p2)');
+    await page.locator('.part.editor .editor-instance .view-line', { hasText: '# probes' }).first().waitFor({ timeout: 60_000 });
+    const dump = await editorText(page, 'counts.p2.stp');
+    await shoot('dump-p2');
+    // The oracle: the real stap's -p2 dump of the same script with the same settings.
+    const stap = spawnSync(sandbox.stap, ['-p2', join(workspace.dir, 'counts.stp')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(stap.status, 0, stap.stderr);
+    for (const line of ['# globals', 'counts:stats [string]', '# probes', 'timer.ms(100) /* <- timer.ms(100) */']) {
+      assert.ok(stap.stdout.includes(line), `stap -p2 itself no longer prints ${line}`);
+      assert.ok(dump.includes(line), `the dump view lacks ${JSON.stringify(line)}:\n${dump}`);
+    }
+  }));
+
+  test('"Run Probe" streams a real timer probe into the Output channel and "Stop" ends it, leaving no process', { timeout: STEP_TIMEOUT }, step('run', async () => {
+    const { page } = vscode;
+    await openFile(page, 'ticks.stp');
+    await runCommand(page, 'SystemTap: Run Probe');
+    await outputLineOrError(page, /tick 2\b/, 60_000);
+    const running = stapProcesses(vscode.serverPid);
+    assert.ok(running.some((p) => p.comm === 'stap'), `no stap process below code-server while running: ${JSON.stringify(running)}`);
+    await shoot('run');
+    await runCommand(page, 'SystemTap: Stop');
+    const text = await outputLineOrError(page, /stopped after \d+ ticks/, 30_000);
+    await shoot('run-stop');
+    assert.match(text, /tick 1\b|tick 2\b/);
+    // Nothing is left: neither below the server nor any pid seen while running (an orphaned stapbpf is re-parented).
+    const left = await waitUntilGone(vscode.serverPid, running, 20_000);
+    assert.deepEqual(left, [], `left after Stop: ${JSON.stringify(left)}`);
+  }));
+});
+
+/** Polls until no stap/stapbpf is below `root` and none of `seen` lives; returns what is left at the deadline. */
+async function waitUntilGone(root: number, seen: Proc[], timeout: number): Promise<Proc[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const left = [...stapProcesses(root), ...seen.filter((p) => isAlive(p.pid))];
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
