@@ -9,6 +9,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 
 import { registerDumps } from './commands/dumps';
 import { registerStatus } from './status';
+import { registerTasks } from './tasks';
 import { SETTINGS_SCHEMA } from '../../server/src/workspace/settings';
 
 let client: LanguageClient | undefined;
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('systemtap', 'SystemTap Language Server', serverOptions, clientOptions);
   registerStatus(context);
   registerDumps(context, client);
+  registerTasks(context);
   await client.start();
 }
 
