@@ -5,6 +5,7 @@
 // `npm run bench -- NAME…` runs only the named ones.
 import { cpus } from 'node:os';
 
+import { benchExtension } from './extension';
 import { benchGrammar } from './grammar';
 import { benchLsp } from './lsp';
 import { benchPass1 } from './pass1';
@@ -18,6 +19,7 @@ const BENCHMARKS: Array<{ name: string; run: (ctx: BenchContext) => Promise<Sect
   { name: 'pass1', run: benchPass1 },
   { name: 'pass2', run: benchPass2 },
   { name: 'lsp', run: benchLsp },
+  { name: 'extension', run: benchExtension },
 ];
 
 async function main(): Promise<void> {
