@@ -25,6 +25,7 @@ import {
   dismiss,
   editorText,
   hoverWord,
+  mainArea,
   openFile,
   outputLineOrError,
   problems,
@@ -42,7 +43,8 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
   let workspace: TestWorkspace;
   let sandbox: Sandbox;
   const shots = new Map<string, string>();
-  const shoot = async (name: string) => shots.set(name, await vscode.screenshot(name));
+  /** A screenshot of the editor area and panel (a modest size for the README). */
+  const shoot = async (name: string) => shots.set(name, await vscode.screenshot(name, await mainArea(vscode.page)));
   /** A test body that leaves a screenshot of the failure (test-artifacts/e2e/failed-NAME.png). */
   const step = (name: string, body: () => Promise<void>) => async () => {
     try {
@@ -85,7 +87,8 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
     const { page } = vscode;
     await dismiss(page);
     await openFile(page, 'counts.stp');
-    const global = await hoverWord(page, 'counts', 'stats');
+    // `counts` where it is used (line 5), so the hover shows below the tabs.
+    const global = await hoverWord(page, 'counts', 'stats', 1);
     assert.match(global, /counts: stats \[string\]/, global);
     await shoot('hover');
     await dismiss(page);

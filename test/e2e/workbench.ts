@@ -192,3 +192,17 @@ export async function outputLineOrError(page: Page, expect: string | RegExp, tim
   }
   return norm(await page.locator('.output-view .view-lines').innerText());
 }
+
+/** The editor area plus the panel below it (no activity bar, side bar or status bar): the screenshots' crop. */
+export async function mainArea(page: Page): Promise<Box> {
+  const boxes: Box[] = [];
+  for (const sel of ['.part.editor', '.part.panel']) {
+    const part = page.locator(sel).first();
+    if (await part.isVisible()) boxes.push(await part.boundingBox());
+  }
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  return { x, y, width: right - x, height: bottom - y };
+}
