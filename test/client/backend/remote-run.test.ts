@@ -1,0 +1,227 @@
+/**
+ * The remote run backend (client/src/backend/remote-run.ts) on the stap sandbox's real sshd
+ * (issue 6 point 1, the remote half): output streams while the remote stap runs; Stop (stdin
+ * closed → remote SIGINT) makes `probe end` print and leaves nothing on the remote (its netns)
+ * nor locally (ssh and its group), and no temp dir; a compiled `.bo` runs with stapbpf under the
+ * same protocol; hostile script arguments and paths arrive literally and run nothing; hostile
+ * destinations are rejected before ssh; ssh failures and a missing remote stap give a message
+ * naming the host; stap's errors point at the local file, not the remote temp file.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+import { groupMembers } from '../../../client/src/backend/process-tree';
+import { runRemote, runRemoteCompiled, type RemoteRunHandle } from '../../../client/src/backend/remote-run';
+import type { OutputEvent, RemoteHost, RunResult } from '../../../client/src/backend/types';
+import { sandboxEnv } from './local-sandbox';
+import { remoteOptions, remoteRunProcesses, sandboxHost, stillAlive, waitFor } from './remote-sandbox';
+
+const TIMEOUT = { timeout: 90000 };
+const work = mkdtempSync(join(tmpdir(), 'stap-ls-remote-test-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const TICKING = `probe begin { printf("begin\\n") }
+probe timer.ms(200) { printf("tick\\n") }
+probe end { printf("end\\n") }
+`;
+
+/** Collects a run's output; `lines()` is its stdout split into lines. */
+function collector() {
+  const events: OutputEvent[] = [];
+  return {
+    events,
+    onOutput: (e: OutputEvent) => events.push(e),
+    stdout: () => events.filter((e) => e.stream === 'stdout').map((e) => e.text).join(''),
+    stderr: () => events.filter((e) => e.stream === 'stderr').map((e) => e.text).join(''),
+  };
+}
+
+/** Nothing of the run is left: no remote process with its tag (or a child of one), no temp dir, no local ssh or group member. */
+function assertNothingLeft(handle: RemoteRunHandle, remotePids: number[]): void {
+  assert.deepEqual(stillAlive(remotePids), [], 'remote processes left');
+  assert.deepEqual(remoteRunProcesses(handle.tag), [], 'remote processes with the run tag left');
+  assert.ok(handle.pid !== undefined);
+  assert.deepEqual(stillAlive([handle.pid]), [], 'local ssh left');
+  assert.deepEqual(groupMembers(handle.pid), [], "local ssh's process group not empty");
+  // The "remote" shares this filesystem: its temp dir is gone too.
+  assert.deepEqual(readdirSync('/tmp').filter((n) => n.startsWith(`stap-ls-${handle.tag}.`)), [], 'remote temp dir left');
+}
+
+/** Starts, waits for `firstLine` while the run is still going, records the remote stap/stapbpf pids, stops. */
+async function runUntilThenStop(
+  start: (onOutput: (e: OutputEvent) => void) => RemoteRunHandle,
+  firstLine: string,
+): Promise<{ result: RunResult; out: ReturnType<typeof collector>; handle: RemoteRunHandle; remotePids: number[] }> {
+  const out = collector();
+  const handle = start(out.onOutput);
+  let settled = false;
+  void handle.done.then(() => (settled = true));
+  await waitFor(`"${firstLine}" from the remote`, () => (out.stdout().includes(`${firstLine}\n`) || settled ? true : undefined));
+  assert.equal(settled, false, `the run ended before its first line arrived: ${out.stdout()} ${out.stderr()}`);
+  const procs = remoteRunProcesses(handle.tag);
+  assert.ok(procs.some((p) => p.comm === 'stapbpf'), `no remote stapbpf seen while running: ${procs.map((p) => p.comm)}`);
+  const result = await handle.stop(15000);
+  return { result, out, handle, remotePids: procs.map((p) => p.pid) };
+}
+
+describe('runRemote on the sandbox host', () => {
+  test('streams output while the remote stap runs; Stop prints probe end, exits 0, leaves nothing', TIMEOUT, async () => {
+    const { result, out, handle, remotePids } = await runUntilThenStop(
+      (onOutput) => runRemote(join(work, 'ticking.stp'), TICKING, remoteOptions(), sandboxHost(), onOutput),
+      'tick',
+    );
+    assert.equal(result.exitCode, 0, `${result.message} ${out.stderr()}`);
+    assert.equal(result.stopped, true);
+    assert.equal(result.message, undefined);
+    assert.match(out.stdout(), /^begin\n(tick\n)+end\n$/);
+    assert.ok(out.events.every((e) => e.host === 'stap-sandbox-remote'));
+    assertNothingLeft(handle, remotePids);
+  });
+
+  test('a silent script (no output to break a pipe) is stopped too, and its probe end prints', TIMEOUT, async () => {
+    const out = collector();
+    const handle = runRemote(
+      join(work, 'silent.stp'),
+      'probe timer.s(600) { printf("never\\n") }\nprobe end { printf("end\\n") }\n',
+      remoteOptions(),
+      sandboxHost(),
+      out.onOutput,
+    );
+    const procs = await waitFor('a remote stapbpf', () => {
+      const p = remoteRunProcesses(handle.tag);
+      return p.some((x) => x.comm === 'stapbpf') ? p : undefined;
+    });
+    const result = await handle.stop(15000);
+    assert.equal(result.exitCode, 0, result.message);
+    assert.equal(out.stdout(), 'end\n');
+    assertNothingLeft(handle, procs.map((p) => p.pid));
+  });
+
+  test('a script that exits by itself ends the run without Stop; hostile arguments arrive literally and run nothing', TIMEOUT, async () => {
+    const marker = join(work, 'pwned-R');
+    const args = [
+      `$(touch ${marker})`,
+      `\`touch ${marker}-tick\``,
+      `x; touch ${marker}-semi`,
+      `a'b"c '\\''`,
+      '-v',
+      '--help',
+      'two\nlines',
+      '  spaced  ',
+      '${HOME} $1 * ~',
+    ];
+    const printArgs = args.map((_, i) => `printf("<%s>\\n", @${i + 1})`).join('; ');
+    const out = collector();
+    const handle = runRemote(
+      join(work, 'args.stp'),
+      `probe begin { ${printArgs}; exit() }\n`,
+      remoteOptions({ scriptArguments: args }),
+      sandboxHost(),
+      out.onOutput,
+    );
+    const result = await handle.done;
+    assert.equal(result.exitCode, 0, `${result.message} ${out.stderr()}`);
+    assert.equal(result.stopped, false);
+    assert.equal(out.stdout(), args.map((a) => `<${a}>\n`).join(''));
+    assert.deepEqual(readdirSync(work).filter((n) => n.startsWith('pwned')), [], 'an argument was executed');
+    assertNothingLeft(handle, []);
+  });
+
+  test("stap's errors point at the local script (hostile path), not the remote temp file", TIMEOUT, async () => {
+    const dir = join(work, `it's a $(touch pwned-path) ;dir`);
+    execFileSync('mkdir', ['-p', dir]);
+    const script = join(dir, `-x "my" \`probe\`.stp`);
+    const text = 'probe begin {\n  x = 1\n  x = "s"\n  println(x)\n}\n';
+    writeFileSync(script, text);
+    const out = collector();
+    const handle = runRemote(script, text, remoteOptions(), sandboxHost(), out.onOutput);
+    const result = await handle.done;
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.failedPass, 2);
+    // The raw stderr names the remote temp file; the diagnostics name the user's file.
+    assert.match(out.stderr(), new RegExp(`stap-ls-${handle.tag}\\.`));
+    assert.ok(result.diagnostics.length > 0, out.stderr());
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.file, d.line]),
+      [
+        [script, 3],
+        [script, 2],
+      ],
+      JSON.stringify(result.diagnostics),
+    );
+    assert.match(result.message ?? '', /^On host 'stap-sandbox-remote': Pass 2: analysis failed: semantic error: type mismatch/);
+    assert.equal(existsSync(join(dir, 'pwned-path')), false);
+    assert.equal(existsSync('pwned-path'), false);
+    assertNothingLeft(handle, []);
+  });
+
+  test('hostile destinations are rejected before ssh runs', () => {
+    const marker = join(work, 'pwned');
+    for (const destination of [
+      `-oProxyCommand=touch ${marker}`,
+      `host;touch ${marker}`,
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      'host name',
+      'host\n-oProxyCommand=x',
+      '',
+    ]) {
+      const host: RemoteHost = { destination, sshOptions: sandboxHost().sshOptions };
+      assert.throws(() => runRemote(join(work, 'x.stp'), 'probe begin { exit() }', remoteOptions(), host, () => {}), /destination/);
+    }
+    assert.equal(existsSync(marker), false);
+  });
+
+  const sshFailures: [string, string, RegExp][] = [
+    ['connection refused', 'ssh://root@127.0.0.1:1', /^Cannot run on host 'ssh:\/\/root@127\.0\.0\.1:1': the connection was refused .*Connection refused/],
+    ['auth failure', 'nobody-here@stap-sandbox-remote', /^Cannot run on host 'nobody-here@stap-sandbox-remote': authentication failed .*Permission denied/],
+    ['unknown host', 'no-such-host.invalid', /^Cannot run on host 'no-such-host\.invalid': the host name is unknown .*Could not resolve hostname/],
+  ];
+  for (const [what, destination, expected] of sshFailures) {
+    test(`ssh failure (${what}): exit 255 and a message naming the host`, TIMEOUT, async () => {
+      const handle = runRemote(join(work, 'x.stp'), 'probe begin { exit() }', remoteOptions(), sandboxHost(undefined, destination), () => {});
+      const result = await handle.done;
+      assert.equal(result.exitCode, 255);
+      assert.match(result.message ?? '', expected);
+      assert.deepEqual(result.diagnostics, []);
+      assertNothingLeft(handle, []);
+    });
+  }
+
+  test('stap missing on the host: exit 127 and a message naming the program and the host', TIMEOUT, async () => {
+    const handle = runRemote(join(work, 'x.stp'), 'probe begin { exit() }', remoteOptions(), sandboxHost(), () => {}, {
+      remoteProgram: 'stap-not-installed-here',
+    });
+    const result = await handle.done;
+    assert.equal(result.exitCode, 127);
+    assert.match(result.message ?? '', /^stap-not-installed-here was not found on host 'stap-sandbox-remote' \(.*not found\)/);
+    assertNothingLeft(handle, []);
+  });
+});
+
+describe('runRemoteCompiled on the sandbox host', () => {
+  test('a .bo compiled here (stap -p4 -m) runs remotely with stapbpf, streams, and stops with probe end', TIMEOUT, async () => {
+    const dir = mkdtempSync(join(work, 'compile-'));
+    writeFileSync(join(dir, 'ticking.stp'), TICKING);
+    const env = sandboxEnv();
+    execFileSync('stap', ['--runtime=bpf', '-p4', '-m', 'stapls_remote_t', '--', 'ticking.stp'], {
+      cwd: dir,
+      env: { ...process.env, LD_PRELOAD: env.STAP_SANDBOX_PRELOAD },
+      stdio: 'pipe',
+    });
+    const bo = join(dir, 'stapls_remote_t.bo');
+    assert.ok(existsSync(bo));
+    const { result, out, handle, remotePids } = await runUntilThenStop(
+      (onOutput) => runRemoteCompiled(bo, {}, sandboxHost(), onOutput),
+      'tick',
+    );
+    assert.equal(result.exitCode, 0, `${result.message} ${out.stderr()}`);
+    assert.equal(result.stopped, true);
+    assert.match(out.stdout(), /^begin\n(tick\n)+end\n$/);
+    assertNothingLeft(handle, remotePids);
+  });
+});
