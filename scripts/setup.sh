@@ -2,12 +2,12 @@
 # Sets up a fresh clone on a Debian 12 machine (as root): the SystemTap packages the tests use
 # as oracle and corpus (systemtap, systemtap-common = the tapset library, systemtap-doc = the
 # example scripts), clang/lld/wasi-libc to rebuild the grammar wasm, time (/usr/bin/time, for
-# the benchmarks), then `npm ci` and the build.
+# the benchmarks), sudo (the local run backend runs `sudo -n stap` in a test), then `npm ci` and the build.
 # Idempotent: apt is only called when a package is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(systemtap systemtap-common systemtap-doc clang lld wasi-libc time)
+packages=(systemtap systemtap-common systemtap-doc clang lld wasi-libc time sudo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
