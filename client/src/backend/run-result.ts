@@ -51,7 +51,8 @@ function endMessage(end: ProcessEnd, stapMessage: string | undefined, failedPass
     if (/^sudo: (a terminal is required|a password is required)/m.test(stderr)) {
       return 'sudo wants a password and is never asked to prompt (sudo -n): allow stap without a password in sudoers, or run without sudo';
     }
-    const notFound = /^sudo: (.*): command not found/m.exec(stderr);
+    // `sudo -n -- stap`: sudo says so; `sudo -n -- env K=V stap` (extra environment): env says so, status 127
+    const notFound = /^sudo: .*: command not found/m.test(stderr) || (end.exitCode === 127 && /^env: .*No such file or directory/m.test(stderr));
     if (notFound) return `${program} was not found at '${programPath}' (through sudo): install SystemTap, or set systemtap.stapPath`;
     const notAllowed = /^sudo: .*(not allowed|not in the sudoers|may not run).*$/m.exec(stderr);
     if (notAllowed) return `Permission denied by sudo: ${notAllowed[0]}`;

@@ -164,3 +164,23 @@ test('hostile script path and arguments reach the script literally and execute n
   assert.equal(existsSync(marker), false);
   assert.equal(existsSync(join(hostileDir, 'pwned')), false);
 });
+
+test('sudo: true runs `sudo -n stap`; Stop reaches stap through sudo (probe end prints) and leaves nothing', { timeout: 120_000 }, async () => {
+  // runs as root here, so sudo -n needs no password; sudo relays our SIGINT to stap once
+  const out = collector();
+  const run = runLocal(join(dir, 'tick.stp'), sandboxOptions({ sudo: true }), out.onOutput, { watchdogMs: 90_000 });
+  await out.waitFor('tick 1\n');
+  const bpf = await stapbpfOf(run);
+  const members = groupMembers(run.pid!);
+  assert.equal(readFileSync(`/proc/${run.pid}/comm`, 'utf8').trim(), 'sudo');
+  const result = await run.stop(30_000);
+  assert.equal(result.exitCode, 0, out.stderr);
+  assert.match(out.stdout, /end after \d+ ticks\n$/);
+  assertNothingLeft(run, [bpf, ...members]);
+});
+
+test('sudo: true with a stap that is not there: the message names the path', { timeout: 30_000 }, async () => {
+  const result = await runLocal(join(dir, 'tick.stp'), sandboxOptions({ sudo: true, stapPath: '/nonexistent/stap' }), () => {}).done;
+  assert.equal(result.exitCode, 127); // env's status: the extra environment goes through `sudo -n -- env K=V stap`
+  assert.match(result.message ?? '', /^stap was not found at '\/nonexistent\/stap' \(through sudo\)/);
+});
