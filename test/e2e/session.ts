@@ -39,6 +39,12 @@ export async function startVSCode(tools: E2eTools, workspace: string, vsix: stri
   const state = mkdtempSync(join(tmpdir(), 'stap-ls-e2e-server-'));
   let browser: Browser | undefined;
   let closed = false;
+  const stopServer = () => {
+    spawnSync('bash', [tools.stopServer, state], { stdio: 'ignore' });
+    rmSync(state, { recursive: true, force: true });
+  };
+  // Should the test process end without close() (an uncaught error, process.exit), the server still goes.
+  process.once('exit', stopServer);
   const close = async () => {
     if (closed) return;
     closed = true;
@@ -47,8 +53,8 @@ export async function startVSCode(tools: E2eTools, workspace: string, vsix: stri
     } catch {
       /* the browser may already be gone */
     }
-    spawnSync('bash', [tools.stopServer, state], { stdio: 'ignore' });
-    rmSync(state, { recursive: true, force: true });
+    stopServer();
+    process.removeListener('exit', stopServer);
   };
   const serverLog = () => {
     try {
