@@ -42,13 +42,17 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
   let vscode: VSCodeSession;
   let workspace: TestWorkspace;
   let sandbox: Sandbox;
+  /** Screenshots of the tests that passed (only those may become the README's). */
   const shots = new Map<string, string>();
+  let taken: Array<[string, string]> = [];
   /** A screenshot of the editor area and panel (a modest size for the README). */
-  const shoot = async (name: string) => shots.set(name, await vscode.screenshot(name, await mainArea(vscode.page)));
-  /** A test body that leaves a screenshot of the failure (test-artifacts/e2e/failed-NAME.png). */
+  const shoot = async (name: string) => taken.push([name, await vscode.screenshot(name, await mainArea(vscode.page))]);
+  /** A test body that keeps its screenshots when it passes and leaves test-artifacts/e2e/failed-NAME.png when not. */
   const step = (name: string, body: () => Promise<void>) => async () => {
+    taken = [];
     try {
       await body();
+      for (const [shot, path] of taken) shots.set(shot, path);
     } catch (err) {
       await vscode?.screenshot(`failed-${name}`).catch(() => undefined);
       throw err;
