@@ -5,9 +5,12 @@
  * stap, stapbpf or ssh process outlives the extension) and the server. Nothing else lives here.
  */
 import * as vscode from 'vscode';
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/node-flags';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
+import { registerCompile } from './commands/compile';
 import { registerDumps } from './commands/dumps';
+import { ProbeRuns, registerRun } from './commands/run';
 import { registerStatus } from './status';
 import { registerTasks } from './tasks';
 import { SETTINGS_SCHEMA } from '../../server/src/workspace/settings';
@@ -29,8 +32,8 @@ function serverSettings(): Record<string, unknown> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/stap-ls.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy'] } },
   };
   const clientOptions: LanguageClientOptions = {
     // Files and unsaved editors only: the dump views (systemtap-dump:) are not scripts to check.
@@ -45,6 +48,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerStatus(context);
   registerDumps(context, client);
   registerTasks(context);
+  const output = vscode.window.createOutputChannel('SystemTap');
+  const problems = vscode.languages.createDiagnosticCollection('stap');
+  const runs = new ProbeRuns(output, problems);
+  context.subscriptions.push(output, problems, runs);
+  deactivators.push(() => runs.stopAll());
+  registerRun(context, runs);
+  registerCompile(context, output, problems);
   await client.start();
 }
 
