@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 
-import type { CompileResult, StapOptions } from '../backend/types';
+import { compile } from '../backend/compile';
+import type { CompileResult } from '../backend/types';
 import { readClientConfig } from '../config';
 import { activeScript, showStapDiagnostics } from '../problems';
 import { summarize } from '../run-report';
-
-export type CompileBackend = (script: string, opts: StapOptions, outDir: string) => Promise<CompileResult>;
 
 function outputDir(setting: string, doc: vscode.TextDocument): string {
   if (!setting) return mkdtempSync(join(tmpdir(), 'stap-compile-'));
@@ -28,7 +27,6 @@ export function registerCompile(
   context: vscode.ExtensionContext,
   output: vscode.OutputChannel,
   problems: vscode.DiagnosticCollection,
-  compile: CompileBackend,
 ): void {
   const command = async (): Promise<CompileResult | undefined> => {
     const doc = await activeScript();
@@ -40,7 +38,7 @@ export function registerCompile(
     problems.clear();
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SystemTap: compiling ${doc.uri.path.split('/').pop()}` },
-      () => compile(doc.uri.fsPath, config.stap, dir),
+      () => compile(doc.uri.fsPath, config.stap, dir, (e) => output.append(e.text)),
     );
     showStapDiagnostics(problems, result.diagnostics);
     const summary = summarize('Compile', result);

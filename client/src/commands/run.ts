@@ -1,7 +1,8 @@
 /**
  * "Run Probe", "Run Probe on Remote Hosts" and "Stop": one run at a time through the run
- * backends (client/src/backend/), its output streamed into the "SystemTap" Output channel
- * (lines prefixed by host when several hosts run it), the `systemtap.running` context key set
+ * backends (client/src/backend/: runLocal, runRemote for one host, runScriptOnHosts for several,
+ * which prefixes each line with its host), its output streamed into the "SystemTap" Output
+ * channel as it arrives, the `systemtap.running` context key set
  * while it runs (the editor title shows Stop instead of Run), and at its end the result as a
  * notification (the failed pass named) and stap's diagnostics in Problems. Stop asks the
  * backend to stop the way stap needs (SIGINT so `probe end` prints, escalating after
@@ -9,16 +10,13 @@
  */
 import * as vscode from 'vscode';
 
-import type { OutputEvent, RemoteHost, RunHandle, StapOptions } from '../backend/types';
+import { runLocal } from '../backend/local-run';
+import { runScriptOnHosts } from '../backend/multi-host';
+import { runRemote } from '../backend/remote-run';
+import type { OutputEvent, RunHandle } from '../backend/types';
 import { readClientConfig } from '../config';
-import { OutputLines } from '../output-lines';
 import { activeScript, showStapDiagnostics } from '../problems';
 import { summarize } from '../run-report';
-
-export interface RunBackends {
-  runLocal(script: string, opts: StapOptions, onOutput: (e: OutputEvent) => void): RunHandle;
-  runOnHosts(hosts: RemoteHost[], script: string, opts: StapOptions, onOutput: (e: OutputEvent) => void): RunHandle;
-}
 
 export class ProbeRuns implements vscode.Disposable {
   private current: { handle: RunHandle; stopTimeoutMs: number } | undefined;
@@ -26,7 +24,6 @@ export class ProbeRuns implements vscode.Disposable {
   constructor(
     private readonly output: vscode.OutputChannel,
     private readonly problems: vscode.DiagnosticCollection,
-    private readonly backends: RunBackends,
   ) {}
 
   async run(remote: boolean): Promise<void> {
@@ -45,14 +42,15 @@ export class ProbeRuns implements vscode.Disposable {
     const script = doc.uri.fsPath;
     const hosts = remote ? config.remoteHosts : [];
     const what = remote ? `Run on ${hosts.map((h) => h.destination).join(', ')}` : 'Run';
-    const lines = new OutputLines(hosts.length > 1, (text) => this.output.append(text));
-    const onOutput = (e: OutputEvent) => lines.push(e);
+    const onOutput = (e: OutputEvent) => this.output.append(e.text);
     this.problems.clear();
     this.output.show(true);
     this.output.appendLine(`--- ${what}: ${script}`);
     let handle: RunHandle;
     try {
-      handle = remote ? this.backends.runOnHosts(hosts, script, config.stap, onOutput) : this.backends.runLocal(script, config.stap, onOutput);
+      if (!remote) handle = runLocal(script, config.stap, onOutput);
+      else if (hosts.length === 1) handle = runRemote(script, doc.getText(), config.stap, hosts[0], onOutput);
+      else handle = runScriptOnHosts(hosts, script, doc.getText(), config.stap, onOutput);
     } catch (err) {
       void vscode.window.showErrorMessage(`SystemTap: ${what} could not start: ${(err as Error).message}`);
       return;
@@ -60,7 +58,6 @@ export class ProbeRuns implements vscode.Disposable {
     this.current = { handle, stopTimeoutMs: config.stopTimeoutMs };
     await vscode.commands.executeCommand('setContext', 'systemtap.running', true);
     const result = await handle.done;
-    lines.flush();
     this.current = undefined;
     await vscode.commands.executeCommand('setContext', 'systemtap.running', false);
     showStapDiagnostics(this.problems, result.diagnostics);
