@@ -121,8 +121,10 @@ describe('runScriptOnHosts on the sandbox', () => {
     assert.match(result.message ?? '', /^Cannot run on host 'ssh:\/\/root@127\.0\.0\.1:1': the connection was refused/);
     const stdout = events.filter((e) => e.stream === 'stdout').map((e) => e.text).join('');
     for (const label of ['stap-sandbox-remote', 'stap-sandbox-remote#2']) {
-      assert.ok(stdout.includes(`[${label}] a\n[${label}] no newline\n`), stdout);
+      const lines = stdout.split('\n').filter((l) => l.startsWith(`[${label}] `));
+      assert.deepEqual(lines, [`[${label}] a`, `[${label}] no newline`], stdout);
     }
+    assert.ok(stdout.endsWith('\n'));
     assert.ok(events.some((e) => e.stream === 'stderr' && e.text.startsWith('[ssh://root@127.0.0.1:1] ')));
   });
 

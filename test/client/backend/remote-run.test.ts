@@ -159,6 +159,35 @@ describe('runRemote on the sandbox host', () => {
     assertNothingLeft(handle, []);
   });
 
+  test('ssh killed outright (the editor crashed): the remote wrapper sees EOF and nothing stays on the remote', TIMEOUT, async () => {
+    const out = collector();
+    const handle = runRemote(join(work, 'killed.stp'), 'probe timer.s(600) { printf("never\\n") }\n', remoteOptions(), sandboxHost(), out.onOutput);
+    const procs = await waitFor('a remote stapbpf', () => {
+      const p = remoteRunProcesses(handle.tag);
+      return p.some((x) => x.comm === 'stapbpf') ? p : undefined;
+    });
+    process.kill(handle.pid!, 'SIGKILL');
+    const result = await handle.done;
+    assert.equal(result.signal, 'SIGKILL');
+    assert.equal(result.stopped, false);
+    assert.match(result.message ?? '', /killed by SIGKILL/);
+    // The remote side ends on its own (sshd closes the session's stdin); a watchdog bounds the wait.
+    await waitFor('the remote run to end', () => (stillAlive(procs.map((p) => p.pid)).length === 0 ? true : undefined));
+    assertNothingLeft(handle, procs.map((p) => p.pid));
+  });
+
+  test('Stop with no grace period takes the fallback (ssh killed at once); the remote still ends, nothing left', TIMEOUT, async () => {
+    const out = collector();
+    const handle = runRemote(join(work, 'nograce.stp'), TICKING, remoteOptions(), sandboxHost(), out.onOutput);
+    await waitFor('a tick', () => (out.stdout().includes('tick\n') ? true : undefined));
+    const procs = remoteRunProcesses(handle.tag);
+    const result = await handle.stop(0);
+    assert.equal(result.stopped, true);
+    assert.deepEqual(stillAlive([handle.pid!]), [], 'local ssh left after stop()');
+    await waitFor('the remote run to end', () => (stillAlive(procs.map((p) => p.pid)).length === 0 ? true : undefined));
+    assertNothingLeft(handle, procs.map((p) => p.pid));
+  });
+
   test('hostile destinations are rejected before ssh runs', () => {
     const marker = join(work, 'pwned');
     for (const destination of [
