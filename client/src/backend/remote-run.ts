@@ -186,9 +186,19 @@ function runOverSsh(run: SshRun): RemoteRunHandle {
     if (stdoutTail.length > 65536) stdoutTail = '';
     onOutput({ host: host.destination, stream: 'stdout', text });
   });
+  // stderr is shown by whole lines, with the remote temp file's name replaced by the user's (stap
+  // writes its messages a line at a time; the script's own output is stdout, passed on as it comes).
+  const remoteFileShown = new RegExp(`[^\\s:'"]*/stap-ls-${tag}\\.[A-Za-z0-9]+/${escapeRegExp(run.fileName)}`, 'g');
+  let stderrTail = '';
+  const showStderr = (text: string): void => {
+    if (text !== '') onOutput({ host: host.destination, stream: 'stderr', text: text.replace(remoteFileShown, () => run.localPath) });
+  };
   child.stderr.on('data', (text: string) => {
     if (stderr.length < STDERR_KEEP) stderr += text;
-    onOutput({ host: host.destination, stream: 'stderr', text });
+    const all = stderrTail + text;
+    const end = all.lastIndexOf('\n');
+    stderrTail = all.slice(end + 1);
+    showStderr(all.slice(0, end + 1));
   });
   child.stdin.on('error', () => {
     // EPIPE when ssh is gone before the file went out: its exit status tells why.
@@ -210,6 +220,8 @@ function runOverSsh(run: SshRun): RemoteRunHandle {
     // ssh is gone; whatever it started in its group (a ProxyCommand) goes too.
     if (pid !== undefined && groupMembers(pid).length > 0) signalGroup(pid, 'SIGKILL');
     if (stdoutTail.includes('\x1b[31mERROR: ')) stdoutErrors += stdoutTail;
+    showStderr(stderrTail);
+    stderrTail = '';
     settle(
       remoteResult({
         destination: host.destination,
