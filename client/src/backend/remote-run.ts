@@ -38,6 +38,12 @@ export interface RemoteRunOptions {
   remoteProgram?: string;
   /** Default grace period of {@link RunHandle.stop} before ssh is killed (ms). */
   graceMs?: number;
+  /**
+   * Seconds the remote wrapper waits after its SIGINT before SIGTERM to the program, then SIGKILL
+   * to its process group 2 s later (default 5): a program that does not end on SIGINT (the stapbpf
+   * hang) is not left on the host even when ssh is gone.
+   */
+  remoteKillAfterSec?: number;
 }
 
 /** ms between SIGTERM to ssh and SIGKILL to its group, when the graceful stop did not end the run. */
@@ -135,9 +141,10 @@ export function remoteFileName(localPath: string, fallbackExtension: string): st
   return name === '' ? `script${fallbackExtension}` : name;
 }
 
-/** The remote command string: `exec sh -c WRAPPER stap-ls K NAME TAG WORD...`, every word single-quoted. */
-export function remoteCommand(words: readonly string[], fileIndex: number, fileName: string, tag: string): string {
-  return `exec ${shellCommand(['sh', '-c', REMOTE_WRAPPER, 'stap-ls', String(fileIndex), fileName, tag, ...words])}`;
+/** The remote command string: `exec sh -c WRAPPER stap-ls K NAME TAG GRACE WORD...`, every word single-quoted. */
+export function remoteCommand(words: readonly string[], fileIndex: number, fileName: string, tag: string, killAfterSec: number): string {
+  if (!Number.isInteger(killAfterSec) || killAfterSec < 0) throw new Error(`remoteKillAfterSec must be a whole number of seconds, not ${killAfterSec}`);
+  return `exec ${shellCommand(['sh', '-c', REMOTE_WRAPPER, 'stap-ls', String(fileIndex), fileName, tag, String(killAfterSec), ...words])}`;
 }
 
 interface SshRun {
@@ -159,7 +166,7 @@ function runOverSsh(run: SshRun): RemoteRunHandle {
   const { host, onOutput } = run;
   const tag = randomBytes(6).toString('hex');
   const sshPath = run.options.sshPath ?? 'ssh';
-  const args = sshArgv(host.sshOptions, host.destination, remoteCommand(run.words, run.fileIndex, run.fileName, tag));
+  const args = sshArgv(host.sshOptions, host.destination, remoteCommand(run.words, run.fileIndex, run.fileName, tag, run.options.remoteKillAfterSec ?? 5));
   // The remote temp file as stap names it: `/tmp/stap-ls-TAG.XXXXXX/NAME` (TMPDIR may differ).
   const remoteFile = new RegExp(`(^|/)stap-ls-${tag}\\.[A-Za-z0-9]+/${escapeRegExp(run.fileName)}$`);
   const mapFile = (f: string): string => (remoteFile.test(f) ? run.localPath : f);

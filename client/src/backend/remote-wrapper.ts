@@ -1,6 +1,6 @@
 /**
  * The POSIX sh program a remote run executes on the host (`exec sh -c WRAPPER stap-ls K NAME TAG
- * WORD...`), following the stap-sandbox README's remote wrapper ("Remote run backend"): the client
+ * GRACE WORD...`), following the stap-sandbox README's remote wrapper ("Remote run backend"): the client
  * sends `<byte length>\n<file>` on stdin and keeps stdin open; the wrapper stores the file in a
  * fresh temp dir, runs the command with the file inserted as word K, and when stdin reaches EOF
  * (the client's Stop, or ssh killed) sends SIGINT to that process only, so `probe end` runs and its
@@ -11,8 +11,15 @@
  * command ends first), and the watcher reads the saved fd 3 (dash gives a background job
  * /dev/null as stdin even with `<&0`). Every user value is a positional parameter, never program
  * text: the wrapper itself is a constant.
+ *
+ * Beyond the README: when the program has not ended GRACE seconds after the SIGINT (the stapbpf
+ * hang the README describes), the wrapper sends it SIGTERM, then 2 s later SIGKILL to its whole
+ * process group, which it has of its own when `setsid` exists on the host (so stapbpf and a `-c`
+ * child go too, instead of being orphaned by a killed stap). Without `setsid` only the pid is killed.
+ * When the program ends, whatever is left in its group is killed too (stapbpf's pre-forked `-c`
+ * child after a load failure, as the README says of local runs).
  */
-export const REMOTE_WRAPPER = String.raw`k=$1 name=$2 tag=$3; shift 3
+export const REMOTE_WRAPPER = String.raw`k=$1 name=$2 tag=$3 g=$4; shift 4
 IFS= read -r n || exit 2
 case $n in ''|*[!0-9]*) echo "stap-ls: bad length line from the client" >&2; exit 2;; esac
 d=$(mktemp -d "${'${TMPDIR:-/tmp}'}/stap-ls-$tag.XXXXXX") || exit 2
@@ -25,14 +32,22 @@ while [ $i -lt $c ]; do
   set -- "$@" "$1"; shift; i=$((i+1))
 done
 [ $k -ge $c ] && set -- "$@" "$f"
+sid=
+command -v setsid >/dev/null 2>&1 && set -- setsid "$@" && sid=1
 exec 3<&0
 cat <&3 >/dev/null 2>&1 & w=$!
 (
-  p= q=
-  trap 'q=1; [ -z "$p" ] || kill -INT "$p" 2>/dev/null' TERM
+  p= q= e=
+  halt() {
+    kill -INT "$p" 2>/dev/null
+    ( sleep "$g"; kill -TERM "$p"; sleep 2; kill -s KILL -- "-$p" || kill -s KILL "$p" ) >/dev/null 2>&1 & e=$!
+  }
+  trap 'q=1; [ -z "$p" ] || halt' TERM
   "$@" </dev/null 3<&- & p=$!
-  [ -z "$q" ] || kill -INT "$p" 2>/dev/null
+  [ -z "$q" ] || halt
   while :; do wait "$p"; r=$?; kill -0 "$p" 2>/dev/null || break; done
+  [ -z "$e" ] || kill "$e" 2>/dev/null
+  [ -z "$sid" ] || kill -s KILL -- "-$p" 2>/dev/null
   p=
   kill -PIPE "$w" 2>/dev/null
   exit "$r"

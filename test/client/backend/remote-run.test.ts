@@ -189,6 +189,24 @@ describe('runRemote on the sandbox host', () => {
     assertNothingLeft(handle, procs.map((p) => p.pid));
   });
 
+  test('a remote program that ignores SIGINT is ended by the wrapper (SIGTERM, then SIGKILL to its group) and leaves no child', TIMEOUT, async () => {
+    // Stands for the stapbpf hang: `sh FILE` ignores SIGINT and has a child in its process group.
+    const file = join(work, 'ignores-int.sh');
+    writeFileSync(file, "trap '' INT\nsleep 600 &\necho started\nwait\n");
+    const out = collector();
+    const handle = runRemoteCompiled(file, {}, sandboxHost(), out.onOutput, { remoteProgram: 'sh', remoteKillAfterSec: 1 });
+    await waitFor('"started"', () => (out.stdout().includes('started\n') ? true : undefined));
+    const procs = await waitFor('the remote sleep', () => {
+      const p = remoteRunProcesses(handle.tag);
+      return p.some((x) => x.comm === 'sleep') ? p : undefined;
+    });
+    // A grace longer than the wrapper's own escalation (1 s + 2 s): the run ends remotely, ssh is not killed.
+    const result = await handle.stop(30000);
+    assert.equal(result.signal, null);
+    assert.equal(result.exitCode, 143, result.message); // sh died of SIGTERM
+    assertNothingLeft(handle, procs.map((p) => p.pid));
+  });
+
   test('hostile destinations are rejected before ssh runs', () => {
     const marker = join(work, 'pwned');
     for (const destination of [
@@ -228,7 +246,7 @@ describe('runRemote on the sandbox host', () => {
     });
     const result = await handle.done;
     assert.equal(result.exitCode, 127);
-    assert.match(result.message ?? '', /^stap-not-installed-here was not found on host 'stap-sandbox-remote' \(.*not found\)/);
+    assert.match(result.message ?? '', /^stap-not-installed-here was not found on host 'stap-sandbox-remote' \(.*(not found|No such file or directory)\)/);
     assertNothingLeft(handle, []);
   });
 });
