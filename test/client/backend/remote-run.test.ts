@@ -240,6 +240,15 @@ describe('runRemote on the sandbox host', () => {
     });
   }
 
+  test('no ssh client: a message saying so, naming the host', TIMEOUT, async () => {
+    const handle = runRemote(join(work, 'x.stp'), 'probe begin { exit() }', remoteOptions(), sandboxHost(), () => {}, {
+      sshPath: join(work, 'no-ssh-here'),
+    });
+    const result = await handle.done;
+    assert.equal(handle.pid, undefined);
+    assert.match(result.message ?? '', /^ssh was not found at '.*no-ssh-here': install an OpenSSH client to run probes on 'stap-sandbox-remote'/);
+  });
+
   test('stap missing on the host: exit 127 and a message naming the program and the host', TIMEOUT, async () => {
     const handle = runRemote(join(work, 'x.stp'), 'probe begin { exit() }', remoteOptions(), sandboxHost(), () => {}, {
       remoteProgram: 'stap-not-installed-here',
