@@ -1,7 +1,7 @@
 /**
  * The status bar item: the target the scripts are analysed and run for (kernel release, arch,
  * runtime) and whether stap was found (a warning icon and the reason in the tooltip when not).
- * Refreshed when the `systemtap` settings change.
+ * Refreshed when the `systemtap` settings change; a click opens those settings.
  */
 import * as vscode from 'vscode';
 
@@ -11,6 +11,7 @@ import { probeStap, targetSummary } from './target-summary';
 export function registerStatus(context: vscode.ExtensionContext): void {
   const item = vscode.window.createStatusBarItem('systemtap.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'SystemTap target';
+  item.command = { command: 'workbench.action.openSettings', title: 'SystemTap settings', arguments: ['systemtap.'] };
   context.subscriptions.push(item);
   let generation = 0;
   const refresh = async () => {
