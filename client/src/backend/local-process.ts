@@ -5,6 +5,8 @@
  *
  * - Stop = SIGINT to the leader's pid only (stap runs `probe end`, forwards the signal to stapbpf
  *   and exits 0). Never a group SIGINT: stapbpf would get it twice and can hang in pause().
+ *   The signal waits until stapbpf can take it, and is repeated if stapbpf missed it
+ *   (stapbpf-state.ts).
  * - After the grace period: SIGTERM to the group, then SIGKILL to the group.
  * - When the leader has exited, anything of its group still alive (stapbpf orphaned by a killed
  *   stap, a `-c` child left waiting) is SIGKILLed; `done` settles only when the group is empty.
@@ -16,6 +18,7 @@
 import { spawn } from 'node:child_process';
 import { groupMembers, processAlive, signalGroup, signalProcess, waitGroupGone } from './process-tree';
 import { buildRunResult } from './run-result';
+import { stapbpfState } from './stapbpf-state';
 import type { OutputEvent, RunHandle, RunResult } from './types';
 
 export interface LocalProcessSpec {
@@ -53,8 +56,25 @@ const TERM_TO_KILL_MS = 1000;
 const PIPE_CLOSE_MS = 2000;
 /** stderr kept for the messages; a run that prints more keeps its head and tail. */
 const STDERR_LIMIT = 1 << 20;
+/** How long a stop waits for stapbpf to be ready for the signal before sending it anyway. */
+const READY_WAIT_MS = 2000;
+/** A stapbpf still in pause() this long after the signal missed it: it is signalled again. */
+const RESEND_MS = 1000;
+const POLL_MS = 20;
+/** Group SIGKILLs (one a second) before `done` gives up on processes that cannot be killed (and says so). */
+const REAP_TRIES = 10;
+
+/** A run that never started: `done` holds the message. */
+export function failedRun(message: string): LocalRunHandle {
+  const result: RunResult = { exitCode: null, signal: null, diagnostics: [], stopped: false, message };
+  const done = Promise.resolve(result);
+  return { done, stop: () => done, pid: undefined };
+}
 
 export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEvent) => void, runOpts: LocalRunOptions = {}): LocalRunHandle {
+  // with sudo the environment goes through `env K=V`: a key env would take for an option or a command is refused
+  const badKey = Object.keys(spec.env ?? {}).find((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
+  if (badKey !== undefined) return failedRun(`'${badKey}' is not an environment variable name`);
   const envWords = Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`);
   const command = spec.sudo ? 'sudo' : spec.programPath;
   const args = spec.sudo
@@ -71,6 +91,7 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
   const timers: NodeJS.Timeout[] = [];
   /** Set once `done` settled: the pid and group may be reused, so nothing is signalled any more. */
   let finished = false;
+  let leftovers: number[] = [];
 
   const child = spawn(command, args, {
     cwd: runOpts.cwd ?? spec.cwd,
@@ -125,8 +146,11 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
     if (pid !== undefined) {
       // leftovers of the group (stapbpf after a killed stap, a `-c` child): SIGKILL, wait until gone
       if (groupMembers(pid).length > 0) {
-        killGroup('SIGKILL');
-        while (!(await waitGroupGone(pid, 1000))) killGroup('SIGKILL');
+        for (let tries = 0; tries < REAP_TRIES; tries++) {
+          killGroup('SIGKILL');
+          if (await waitGroupGone(pid, 1000)) break;
+        }
+        leftovers = groupMembers(pid);
       }
       const timeout = new Promise<void>((resolve) => timers.push(setTimeout(resolve, PIPE_CLOSE_MS)));
       await Promise.race([streamsClosed, timeout]);
@@ -136,7 +160,7 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
     finished = true;
     for (const t of timers) clearTimeout(t);
     if (stdoutPartial.startsWith('\x1b[')) stdoutErrors += stdoutPartial;
-    return buildRunResult({
+    const result = buildRunResult({
       program: spec.program,
       programPath: spec.programPath,
       sudo: spec.sudo,
@@ -149,12 +173,35 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
       stopped,
       watchdogMs,
     });
+    if (leftovers.length > 0) {
+      const note = `Processes of the run could not be killed: ${leftovers.join(', ')}`;
+      result.message = result.message ? `${result.message} ${note}.` : `${note}.`;
+    }
+    return result;
   })();
+
+  /**
+   * SIGINT to the leader once its stapbpf can take it (stapbpf-state.ts), again while stapbpf
+   * still sleeps in pause() a while later; until the run ends or the escalation takes over.
+   */
+  const interrupt = async (leader: number): Promise<void> => {
+    const started = Date.now();
+    let sentAt: number | undefined;
+    while (exit === undefined && !finished) {
+      const bpf = stapbpfState(leader);
+      const now = Date.now();
+      if (sentAt === undefined ? bpf.ready || now - started >= READY_WAIT_MS : bpf.inPause && now - sentAt >= RESEND_MS) {
+        signalProcess(leader, 'SIGINT');
+        sentAt = now;
+      }
+      await new Promise((resolve) => timers.push(setTimeout(resolve, POLL_MS)));
+    }
+  };
 
   const stop = (graceMs = DEFAULT_GRACE_MS): Promise<RunResult> => {
     if (pid !== undefined && exit === undefined && !stopped) {
       stopped = true;
-      signalProcess(pid, 'SIGINT');
+      void interrupt(pid);
       timers.push(
         setTimeout(() => {
           if (exit !== undefined && groupMembers(pid).length === 0) return;

@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { startLocalProcess, type LocalRunHandle, type LocalRunOptions } from './local-process';
+import { failedRun, startLocalProcess, type LocalRunHandle, type LocalRunOptions } from './local-process';
 import { stapArgv } from './stap-command';
-import type { OutputEvent, RunResult, StapOptions } from './types';
+import type { OutputEvent, StapOptions } from './types';
 
 export type { LocalRunHandle, LocalRunOptions } from './local-process';
 
@@ -75,11 +75,4 @@ export function stapbpfPath(opts: StapOptions): string {
     if (existsSync(beside)) return beside;
   }
   return 'stapbpf';
-}
-
-/** A run that never started: `done` holds the message. */
-function failedRun(message: string): LocalRunHandle {
-  const result: RunResult = { exitCode: null, signal: null, diagnostics: [], stopped: false, message };
-  const done = Promise.resolve(result);
-  return { done, stop: () => done, pid: undefined };
 }

@@ -14,6 +14,7 @@ import { aliveProcesses, sandboxOptions, scriptDir } from './local-sandbox';
 const dir = scriptDir({
   'Hello World-1.stp': 'probe begin { printf("hello %s\\n", @1); exit() }\n',
   'tick.stp': 'global n\nprobe timer.ms(100) { n++; printf("tick %d\\n", n) }\nprobe end { printf("end %d\\n", n) }\n',
+  'silent.stp': 'probe begin { printf("started\\n") }\nprobe end { printf("the end\\n") }\n',
   'sem.stp': 'probe begin {\n  println(1 + "a")\n}\n',
 });
 
@@ -86,4 +87,23 @@ test('runCompiled refuses what it cannot run; a missing stapbpf is said clearly'
   const missing = await runCompiled(join(dir, 'x.bo'), sandboxOptions(), () => {}, { stapbpfPath: '/nonexistent/stapbpf' }).done;
   assert.match(missing.message ?? '', /^stapbpf was not found at '\/nonexistent\/stapbpf'/);
   assert.equal(existsSync(join(dir, 'x.bo')), false);
+});
+
+test('stapbpf run directly: Stop right at the first begin line, 5 times, runs probe end every time', { timeout: 300_000 }, async () => {
+  const compiled = await compile(join(dir, 'silent.stp'), sandboxOptions(), join(dir, 'out-silent'));
+  assert.ok(compiled.artifact, compiled.message);
+  for (let i = 0; i < 5; i++) {
+    let stdout = '';
+    let started!: () => void;
+    const seen = new Promise<void>((r) => (started = r));
+    const run = runCompiled(compiled.artifact, sandboxOptions(), (e) => {
+      stdout += e.text;
+      if (stdout.includes('started\n')) started();
+    }, { watchdogMs: 90_000 });
+    await seen;
+    const result = await run.stop(20_000);
+    assert.equal(result.exitCode, 0, `try ${i}: ${stdout}`);
+    assert.equal(stdout, 'started\nthe end\n', `try ${i}`);
+    assert.deepEqual(aliveProcesses(run.pid!, [run.pid!]), []);
+  }
 });

@@ -184,3 +184,24 @@ test('sudo: true with a stap that is not there: the message names the path', { t
   assert.equal(result.exitCode, 127); // env's status: the extra environment goes through `sudo -n -- env K=V stap`
   assert.match(result.message ?? '', /^stap was not found at '\/nonexistent\/stap' \(through sudo\)/);
 });
+
+test('an environment key that `env` would misread (sudo mode passes env K=V) is refused before anything starts', { timeout: 30_000 }, async () => {
+  const marker = `/tmp/pwned-env-${process.pid}`;
+  const run = runLocal(join(dir, 'tick.stp'), sandboxOptions({ sudo: true, env: { '-S touch': marker } }), () => assert.fail('output'));
+  assert.equal(run.pid, undefined);
+  assert.equal((await run.done).message, "'-S touch' is not an environment variable name");
+  assert.equal(existsSync(marker), false);
+});
+
+test('Stop pressed right at the first begin line, 10 times: probe end prints every time (stapbpf readiness, resend)', { timeout: 300_000 }, async () => {
+  // without waiting for stapbpf's handlers and pause(), 9 of 20 such stops lost the end probe here
+  for (let i = 0; i < 10; i++) {
+    const out = collector();
+    const run = runLocal(join(dir, 'silent.stp'), sandboxOptions(), out.onOutput, { watchdogMs: 90_000 });
+    await out.waitFor('started\n');
+    const result = await run.stop(20_000);
+    assert.equal(result.exitCode, 0, `try ${i}: ${out.stderr}`);
+    assert.equal(out.stdout, 'started\nthe end\n', `try ${i}`);
+    assertNothingLeft(run, []);
+  }
+});
