@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { isAlive, stapProcesses, type Proc } from './processes';
 import { updateDocsScreenshots } from './screenshots';
-import { startVSCode, type VSCodeSession } from './session';
+import { startVSCode, type Page, type VSCodeSession } from './session';
 import { e2eTools, stapSandbox, type Sandbox } from './tools';
 import { freshVsix } from './vsix';
 import {
@@ -26,6 +26,7 @@ import {
   editorText,
   hoverWord,
   mainArea,
+  norm,
   openFile,
   outputLineOrError,
   problems,
@@ -119,6 +120,7 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
 
   test('"Show Pass 2 (-p2)" shows the dump, with the lines stap -p2 prints', { timeout: STEP_TIMEOUT }, step('dump', async () => {
     const { page } = vscode;
+    await runCommand(page, 'View: Close All Editors'); // one script and its dump, for the screenshot
     await openFile(page, 'counts.stp');
     await runCommand(page, 'SystemTap: Show Pass 2 (-p2)');
     await page.locator('.part.editor .editor-instance .view-line', { hasText: '# probes' }).first().waitFor({ timeout: 60_000 });
@@ -135,21 +137,45 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
 
   test('"Run Probe" streams a real timer probe into the Output channel and "Stop" ends it, leaving no process', { timeout: STEP_TIMEOUT }, step('run', async () => {
     const { page } = vscode;
+    await runCommand(page, 'View: Close All Editors');
     await openFile(page, 'ticks.stp');
     await runCommand(page, 'SystemTap: Run Probe');
-    await outputLineOrError(page, /tick 2\b/, 60_000);
+    // The Output view scrolls and shows only some lines, so the test reads the latest tick shown.
+    // (Monaco renders spaces as U+00A0: patterns on the page use \s.)
+    const first = lastTick(await outputLineOrError(page, /tick\s\d+/, 60_000));
+    // Streamed while it runs: a later tick shows before Stop.
+    await waitForTick(page, first + 2, 30_000);
     const running = stapProcesses(vscode.serverPid);
     assert.ok(running.some((p) => p.comm === 'stap'), `no stap process below code-server while running: ${JSON.stringify(running)}`);
+    assert.ok(running.some((p) => p.comm === 'stapbpf'), `no stapbpf process below code-server while running: ${JSON.stringify(running)}`);
     await shoot('run');
+    const beforeStop = lastTick(await outputLineOrError(page, /tick\s\d+/));
     await runCommand(page, 'SystemTap: Stop');
-    const text = await outputLineOrError(page, /stopped after \d+ ticks/, 30_000);
+    // `probe end` ran: its line counts at least the ticks shown before Stop.
+    const text = await outputLineOrError(page, /stopped\safter\s\d+\sticks/, 30_000);
     await shoot('run-stop');
-    assert.match(text, /tick 1\b|tick 2\b/);
+    const stopped = Number(/stopped after (\d+) ticks/.exec(text)![1]);
+    assert.ok(stopped >= beforeStop && beforeStop > first, `ticks: first ${first}, before Stop ${beforeStop}, end probe ${stopped}`);
     // Nothing is left: neither below the server nor any pid seen while running (an orphaned stapbpf is re-parented).
     const left = await waitUntilGone(vscode.serverPid, running, 20_000);
     assert.deepEqual(left, [], `left after Stop: ${JSON.stringify(left)}`);
   }));
 });
+
+/** The highest `tick N` in the Output view's text. */
+function lastTick(text: string): number {
+  return Math.max(-1, ...[...text.matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
+}
+
+/** Polls the Output view until it shows `tick N` with N >= `min`. */
+async function waitForTick(page: Page, min: number, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (let last = -1; last < min; ) {
+    if (Date.now() > deadline) throw new Error(`the Output view shows no tick >= ${min} (last: ${last}): the output does not stream`);
+    await page.waitForTimeout(100);
+    last = lastTick(norm(await page.locator('.output-view .view-lines').innerText()));
+  }
+}
 
 /** Polls until no stap/stapbpf is below `root` and none of `seen` lives; returns what is left at the deadline. */
 async function waitUntilGone(root: number, seen: Proc[], timeout: number): Promise<Proc[]> {

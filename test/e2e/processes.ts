@@ -13,6 +13,8 @@ export interface Proc {
   comm: string;
   /** `R`, `S`, `Z`, … */
   state: string;
+  /** Its process group. */
+  pgid: number;
 }
 
 /** One process from /proc/PID/stat, or undefined when it is gone. */
@@ -26,8 +28,8 @@ export function readProc(pid: number): Proc | undefined {
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ')'.
   const open = stat.indexOf('(');
   const close = stat.lastIndexOf(')');
-  const [state, ppid] = stat.slice(close + 2).split(' ');
-  return { pid, ppid: Number(ppid), comm: stat.slice(open + 1, close), state };
+  const [state, ppid, pgid] = stat.slice(close + 2).split(' ');
+  return { pid, ppid: Number(ppid), pgid: Number(pgid), comm: stat.slice(open + 1, close), state };
 }
 
 /** Whether `pid` still exists as a process that is not a zombie. */

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { isAlive, stapProcesses, type Proc } from './processes';
 import { repoRoot, type E2eTools } from './tools';
 
 export const artifactsDir = join(repoRoot, 'test-artifacts', 'e2e');
@@ -38,6 +39,7 @@ export const VIEWPORT = { width: 1280, height: 800 };
 export async function startVSCode(tools: E2eTools, workspace: string, vsix: string): Promise<VSCodeSession> {
   const state = mkdtempSync(join(tmpdir(), 'stap-ls-e2e-server-'));
   let browser: Browser | undefined;
+  let serverPid: number | undefined;
   let closed = false;
   const stopServer = () => {
     spawnSync('bash', [tools.stopServer, state], { stdio: 'ignore' });
@@ -53,8 +55,12 @@ export async function startVSCode(tools: E2eTools, workspace: string, vsix: stri
     } catch {
       /* the browser may already be gone */
     }
+    const staps = serverPid ? stapProcesses(serverPid) : [];
     stopServer();
     process.removeListener('exit', stopServer);
+    // A run the extension did not stop (a test that failed half-way): its stap has its own
+    // process group, so stopping the server's group does not end it.
+    await reapLeftovers(staps);
   };
   const serverLog = () => {
     try {
@@ -67,7 +73,7 @@ export async function startVSCode(tools: E2eTools, workspace: string, vsix: stri
     const start = spawnSync('bash', [tools.startServer, state, workspace, vsix], { encoding: 'utf8', timeout: 120_000 });
     if (start.status !== 0) throw new Error(`start-server.sh failed (exit ${start.status}):\n${start.stderr}`);
     const url = start.stdout.trim().split('\n').pop()!;
-    const serverPid = Number(readFileSync(join(state, 'pid'), 'utf8').trim());
+    serverPid = Number(readFileSync(join(state, 'pid'), 'utf8').trim());
 
     const { chromium } = require(tools.playwrightCore);
     browser = await chromium.launch({
@@ -95,5 +101,18 @@ export async function startVSCode(tools: E2eTools, workspace: string, vsix: stri
     await close();
     if (err instanceof Error && log) err.message += `\n--- code-server log (tail) ---\n${log.split('\n').slice(-30).join('\n')}`;
     throw err;
+  }
+}
+
+/** Gives `procs` 5 s to exit after their parent went, then SIGKILLs their process groups. */
+async function reapLeftovers(procs: Proc[]): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (procs.some((p) => isAlive(p.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const p of procs.filter((p) => isAlive(p.pid) && p.pgid > 1 && p.pgid !== process.pid)) {
+    try {
+      process.kill(-p.pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 }

@@ -17,8 +17,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator(quickInput);
   await input.waitFor({ state: 'visible' });
   await input.fill('>' + title);
-  // The row labelled exactly `title` ("Run Probe" must not pick "Run Probe on Remote Hosts").
-  const row = page.locator(`${quickRow}[aria-label=${JSON.stringify(title)}]`).first();
+  // The row labelled exactly `title` ("Run Probe" must not pick "Run Probe on Remote Hosts");
+  // its aria-label is the title, then ", " and the keybinding when it has one.
+  const row = page.locator(`${quickRow}[aria-label=${JSON.stringify(title)}], ${quickRow}[aria-label^=${JSON.stringify(title + ', ')}]`).first();
   await row.waitFor({ timeout: 15_000 });
   await row.click();
 }
