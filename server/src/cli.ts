@@ -590,6 +590,12 @@ export interface CliObserver<F, M> {
   reporter?(options: ReporterOptions): Reporter;
   /** Called once pass 1 (and pass 2, when it ran) are done. */
   done?(run: { session: Session; pass1: Pass1Result<F, M>; elaboration?: Elaboration }): void;
+  /**
+   * The caller wants the elaboration and the diagnostics, not the `-p2` printout (the editor):
+   * the dump is not printed, and pass 2 skips what only shapes generated code (Pass2Options
+   * `analysisOnly`).
+   */
+  analysisOnly?: boolean;
 }
 
 /** Runs the command line `argv` (without the program name). Pure apart from `io`. */
@@ -669,7 +675,7 @@ export function runCli<F, M>(
         stdout += wiring.printDump(result.userFiles, fresh.files.map((f) => f.stapfile), true);
       }
     } else if (o.lastPass === 2) {
-      const pass2 = runPass2Cli(o, session, resolved.buildTree, kernel, result, io, reporter);
+      const pass2 = runPass2Cli(o, session, resolved.buildTree, kernel, result, io, reporter, observer?.analysisOnly === true);
       stdout += pass2.stdout;
       status = pass2.ok ? 0 : 1;
       elaboration = pass2.elaboration;
@@ -792,6 +798,7 @@ function runPass2Cli<F, M>(
   pass1: Pass1Result<F, M>,
   io: CliIo,
   reporter: Reporter,
+  analysisOnly = false,
 ): { ok: boolean; stdout: string; elaboration: Elaboration } {
   const verbose = o.perPassVerbose[1];
   const start = io.files.usage?.();
@@ -805,6 +812,7 @@ function runPass2Cli<F, M>(
     targetProcess: o.command !== undefined || o.targetPid !== undefined,
     commandLineGlobals: commandLineGlobals(o.globals),
     noGlobalVarDisplay: o.noGlobalVarDisplay,
+    analysisOnly,
   };
   const userFiles = pass1.userFiles as unknown as StapFile[];
   // The library as lazily-parsed views: pass 2 parses only the files it pulls in.
@@ -814,7 +822,7 @@ function runPass2Cli<F, M>(
   if (verbose > 0 && start && io.files.usage) reporter.write(pass2VerboseLine(elaboration, start, io.files.usage()));
   printUnusedArguments(o.args.length, pass1.usedArgs, reporter);
   if (!ok) reporter.write(PASS2_FAILED);
-  const stdout = ok || verbose > 2 ? printElaborationDump(elaboration, verbose > 0) : '';
+  const stdout = !analysisOnly && (ok || verbose > 2) ? printElaborationDump(elaboration, verbose > 0) : '';
   return { ok, stdout, elaboration };
 }
 

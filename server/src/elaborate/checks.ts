@@ -10,7 +10,7 @@
  * `-vv`). No IO.
  */
 import type { ArrayIndex, Expression, FunctionCall, HistOp, StatOp, Statement, Symbol } from '../ast/staptree';
-import { childNodes, type Node } from '../ast/walk';
+import { forEachChild, type Node } from '../ast/walk';
 import {
   reportError,
   SemanticError,
@@ -50,28 +50,25 @@ function referentOf(e: Expression | undefined): ElabVar | undefined {
  * `lvalue_aware_traversing_visitor`): the left of an assignment, the operand of `++`/`--`, the
  * value of `delete`.
  */
-function walkWithLvalues(
-  node: Node,
-  visit: (n: Node, isLvalue: boolean, enter: () => void) => void,
-): void {
+function walkWithLvalues(node: Node, visit: (n: Node, isLvalue: boolean) => void, leave?: (n: Node) => void): void {
   const go = (n: Node, lvalue: boolean): void => {
-    visit(n, lvalue, () => {
-      switch (n.kind) {
-        case 'assignment':
-          go(n.left, true);
-          go(n.right, false);
-          return;
-        case 'pre_crement':
-        case 'post_crement':
-          go(n.operand, true);
-          return;
-        case 'delete_statement':
-          go(n.value, true);
-          return;
-        default:
-          for (const c of childNodes(n)) go(c, false);
-      }
-    });
+    visit(n, lvalue);
+    switch (n.kind) {
+      case 'assignment':
+        go(n.left, true);
+        go(n.right, false);
+        break;
+      case 'pre_crement':
+      case 'post_crement':
+        go(n.operand, true);
+        break;
+      case 'delete_statement':
+        go(n.value, true);
+        break;
+      default:
+        forEachChild(n, (c) => go(c, false));
+    }
+    leave?.(n);
   };
   go(node, false);
 }
@@ -79,13 +76,12 @@ function walkWithLvalues(
 /** stap `mutated_var_collector`: the arrays a function body writes directly. */
 function mutatedVars(body: Statement): Set<ElabVar> {
   const out = new Set<ElabVar>();
-  walkWithLvalues(body, (n, lvalue, enter) => {
+  walkWithLvalues(body, (n, lvalue) => {
     if (n.kind === 'arrayindex' && lvalue) {
       if (n.base.kind !== 'symbol') throw new SemanticError('Assignment to read-only histogram bucket', n.tok, undefined, SITE_HIST_RO);
       const v = (n.base as Annotated<Symbol>).referent;
       if (v) out.add(v);
     }
-    enter();
   });
   return out;
 }
@@ -96,48 +92,51 @@ export function semanticPassVars(e: Elaboration): void {
   const mutates = new Map<ElabFunction, Set<ElabVar>>();
   for (const fn of functions) mutates.set(fn, mutatedVars(fn.body));
   const iterated: ElabVar[] = [];
+  const pushed = new Set<Node>();
   const check = (body: Statement): void =>
-    walkWithLvalues(body, (n, lvalue, enter) => {
-      if (n.kind === 'arrayindex' && lvalue) {
-        const v = referentOf((n as ArrayIndex).base);
-        for (const it of iterated) {
-          if (it === v) {
-            reportError(
-              e,
-              new SemanticError(`variable '${it.unmangledName}' modified during 'foreach' iteration`, n.tok, undefined, SITE_MODIFIED),
-            );
-          }
-        }
-      } else if (n.kind === 'functioncall') {
-        for (const fn of (n as Annotated<FunctionCall>).referents ?? []) {
-          const m = mutates.get(fn);
-          if (!m) continue;
+    walkWithLvalues(
+      body,
+      (n, lvalue) => {
+        if (n.kind === 'arrayindex' && lvalue) {
+          const v = referentOf((n as ArrayIndex).base);
           for (const it of iterated) {
-            if (m.has(it)) {
+            if (it === v) {
               reportError(
                 e,
-                new SemanticError(
-                  `function call modifies var '${it.unmangledName}' during 'foreach' iteration`,
-                  n.tok,
-                  undefined,
-                  SITE_CALL_MODIFIES,
-                ),
+                new SemanticError(`variable '${it.unmangledName}' modified during 'foreach' iteration`, n.tok, undefined, SITE_MODIFIED),
               );
             }
           }
+        } else if (n.kind === 'functioncall') {
+          for (const fn of (n as Annotated<FunctionCall>).referents ?? []) {
+            const m = mutates.get(fn);
+            if (!m) continue;
+            for (const it of iterated) {
+              if (m.has(it)) {
+                reportError(
+                  e,
+                  new SemanticError(
+                    `function call modifies var '${it.unmangledName}' during 'foreach' iteration`,
+                    n.tok,
+                    undefined,
+                    SITE_CALL_MODIFIES,
+                  ),
+                );
+              }
+            }
+          }
+        } else if (n.kind === 'foreach_loop') {
+          const v = referentOf(n.base);
+          if (v) {
+            iterated.push(v);
+            pushed.add(n);
+          }
         }
-      } else if (n.kind === 'foreach_loop') {
-        const v = referentOf(n.base);
-        if (v) iterated.push(v);
-        try {
-          enter();
-        } finally {
-          if (v) iterated.pop();
-        }
-        return;
-      }
-      enter();
-    });
+      },
+      (n) => {
+        if (pushed.delete(n)) iterated.pop();
+      },
+    );
   for (const fn of functions) check(fn.body);
   for (const p of e.probes) check(p.body);
 }
@@ -169,7 +168,7 @@ function collectStatDecls(e: Elaboration, decls: Map<string, StatDecl>, body: St
         }
         break;
     }
-    for (const c of childNodes(n)) visit(c);
+    forEachChild(n, visit);
   };
   const statOp = (op: StatOp): void => {
     const s = symbolWithin(op.stat);

@@ -137,11 +137,20 @@ export function isFunctionInUse(fn: ElabFunction): boolean {
  * `__private_…NAME__overload_k`, pulling library files in; stably sorted by priority. Throws
  * `arity mismatch found` when overloads exist but none takes `arity` arguments.
  */
+const privatePrefixes = new Map<string, string>();
+
+/** `__private_<detoxed file name>`, the prefix of a file's private functions (made once per file name). */
+function privatePrefixOf(fileName: string): string {
+  let prefix = privatePrefixes.get(fileName);
+  if (prefix === undefined) privatePrefixes.set(fileName, (prefix = `__private_${detoxPath(fileName)}`));
+  return prefix;
+}
+
 export function findFunctions(e: Elaboration, name: string, arity: number, tok: Token): ElabFunction[] {
   const found: ElabFunction[] = [];
   let lastName: string | undefined;
   const alternatives = e.overloadCount.get(name) ?? 0;
-  const privatePrefix = `__private_${detoxPath(tok.location.file.name)}`;
+  const privatePrefix = privatePrefixOf(tok.location.file.name);
   for (let alt = 0; alt < alternatives; alt++) {
     for (const mangled of [`__global_${name}__overload_${alt}`, `${privatePrefix}${name}__overload_${alt}`]) {
       // The arity comes from the summary: a library file is parsed only for a function it gives.

@@ -47,6 +47,11 @@ export interface Pass2Options {
   commandLineGlobals: ReadonlyMap<string, string>;
   /** `--no-global-var-display`. */
   noGlobalVarDisplay: boolean;
+  /**
+   * The editor's analysis: skip what changes only the generated code, not a diagnostic or a
+   * type (opt6's merging of identical functions, opt7's rewriting; opt7's check still runs).
+   */
+  analysisOnly?: boolean;
 }
 
 /** Where a derived probe came from, for its `/* <- … *\/` signature (derived_probe::printsig). */

@@ -141,9 +141,20 @@ class StableCaller {
   }
 }
 
-export function semanticPassOpt7(e: Elaboration): boolean {
+/** The stable functions, in stap's order; throws opt7's error for a stable one that is not pure. */
+function stableFunctions(e: Elaboration): Set<ElabFunction> {
   const stable = new Set<ElabFunction>();
   for (const f of sortedFunctions(e)) if (isStable(f)) stable.add(f);
+  return stable;
+}
+
+/** opt7's check alone, without its rewriting (the editor's analysis, Pass2Options `analysisOnly`). */
+export function checkStableFunctions(e: Elaboration): void {
+  stableFunctions(e);
+}
+
+export function semanticPassOpt7(e: Elaboration): boolean {
+  const stable = stableFunctions(e);
   if (stable.size === 0) return false;
   let changed = false;
   const run = (body: Statement, locals: VarDecl[]): Statement => {

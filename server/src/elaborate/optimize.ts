@@ -30,7 +30,7 @@ import {
 } from './model';
 import { semanticPassOpt3 } from './optimize-dead-assign';
 import { semanticPassOpt6 } from './optimize-merge';
-import { semanticPassOpt7 } from './optimize-stable';
+import { checkStableFunctions, semanticPassOpt7 } from './optimize-stable';
 import { semanticPassOpt2 } from './optimize-unused-vars';
 import { OptimizerWarnings } from './optimize-warnings';
 import { semanticPassTypesEarly } from './types';
@@ -166,8 +166,10 @@ function optimize1(e: Elaboration): void {
   // Every round that changes something removes or rewrites at least one node, and a chain of
   // dead assignments (`a2 = a1; a3 = a2; …`) legitimately takes one round per link: the bound
   // grows with the program.
-  const limit = ITERATION_LIMIT + programSize(e);
+  let limit = ITERATION_LIMIT;
   for (let iteration = 0; ; iteration++) {
+    // The program's size is counted only once the fixed part of the bound is used up.
+    if (iteration === ITERATION_LIMIT) limit += programSize(e);
     if (iteration >= limit)
       throw new SemanticError(`optimiser did not settle after ${limit} rounds`, undefined, undefined, 'semantic_pass_optimize1');
     warn.suppressed = iteration > 0 && e.session.verbose <= 2;
@@ -214,6 +216,10 @@ function removeEmptyProbes(e: Elaboration): void {
 export function semanticPassOptimize2(e: Elaboration): void {
   if (e.options.unoptimized) return;
   tolerateUnresolved(e, () => {
+    if (e.options.analysisOnly) {
+      checkStableFunctions(e);
+      return;
+    }
     semanticPassOpt6(e);
     semanticPassOpt7(e);
   });

@@ -31,7 +31,7 @@ import type {
   StapFile,
   Symbol,
 } from '../ast/staptree';
-import { childNodes, walk, type Node } from '../ast/walk';
+import { forEachChild, walk, type Node } from '../ast/walk';
 import type { Token } from '../passes/parse/token';
 import { flushProcfsHeader } from './builders-procfs';
 import { deriveProbes } from './derive';
@@ -214,7 +214,7 @@ export class SymbolResolver {
           return;
         }
         default:
-          for (const c of childNodes(n)) visit(c);
+          forEachChild(n, visit);
       }
     };
     visit(s.value);
@@ -249,7 +249,7 @@ export class SymbolResolver {
         this.expression(x.falsevalue);
         return;
       default:
-        for (const c of childNodes(x)) this.expression(c);
+        forEachChild(x, (c) => this.expression(c as Expression));
     }
   }
 

@@ -38,6 +38,9 @@ import { registerFeatures } from './features';
  */
 export const DIAGNOSTICS_DELAY_MS = 150;
 
+/** Milliseconds of quiet after diagnostics are published before the position index is built. */
+const INDEX_DELAY_MS = 100;
+
 function diagnosticsDelay(): number {
   const v = Number(process.env.STAP_LS_DIAGNOSTICS_DELAY_MS);
   return Number.isFinite(v) && v >= 0 ? v : DIAGNOSTICS_DELAY_MS;
@@ -59,6 +62,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const workspace = new Workspace();
   const documents = new TextDocuments(TextDocument);
   const timers = new Map<string, NodeJS.Timeout>();
+  const indexTimers = new Map<string, NodeJS.Timeout>();
   const warmed = new WeakSet<object>();
   let configurationRequests = false;
 
@@ -138,8 +142,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // An edit that came in meanwhile gets its own run; these would be stale.
       if (workspace.document(uri)?.version !== analysis.version) return;
       void connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: analysis.diagnostics.map(toLspDiagnostic) });
-      // Build the position index now, while the user reads, not in the first hover's time.
-      setImmediate(() => {
+      // Build the position index once the document has been quiet a little longer, while the
+      // user reads, not in the first hover's time; an edit meanwhile makes it pointless (the
+      // next analysis gets its own), so typing never waits for it.
+      clearTimeout(indexTimers.get(uri));
+      indexTimers.set(uri, setTimeout(() => {
+        indexTimers.delete(uri);
         try {
           if (workspace.document(uri)?.version !== analysis.version) return;
           locate(analysis, { line: 0, character: 0 });
@@ -155,7 +163,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         } catch (err) {
           log(`indexing ${uri}`, err);
         }
-      });
+      }, INDEX_DELAY_MS));
     } catch (err) {
       log(`diagnostics of ${uri}`, err);
     }
@@ -172,6 +180,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
+    clearTimeout(indexTimers.get(e.document.uri));
+    indexTimers.delete(e.document.uri);
     workspace.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

@@ -131,6 +131,7 @@ export function analyzeDocument(
   let reporter: RecordingReporter | undefined;
   const analysis: Analysis = { path: doc.path, version: doc.version, bytes, settings, diagnostics: [] };
   const out = runCli(argv, overlayIo(doc.path, bytes, io), stapWiring, 'stap-ls', {
+    analysisOnly: true,
     reporter: (options) => (reporter = new RecordingReporter(options)),
     done: (run) => {
       analysis.session = run.session;
