@@ -9,13 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { isAlive, stapProcesses, type Proc } from './processes';
 import { updateDocsScreenshots } from './screenshots';
-import { startVSCode, type Page, type VSCodeSession } from './session';
+import { artifactsDir, startVSCode, type Page, type VSCodeSession } from './session';
 import { e2eTools, stapSandbox, type Sandbox } from './tools';
 import { freshVsix } from './vsix';
 import {
@@ -47,7 +47,8 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
   const shots = new Map<string, string>();
   let taken: Array<[string, string]> = [];
   /** A screenshot of the editor area and panel (a modest size for the README). */
-  const shoot = async (name: string) => taken.push([name, await vscode.screenshot(name, await mainArea(vscode.page))]);
+  const shoot = async (name: string, editorOnly = false) =>
+    taken.push([name, await vscode.screenshot(name, editorOnly ? await vscode.page.locator('.part.editor').boundingBox() : await mainArea(vscode.page))]);
   /** A test body that keeps its screenshots when it passes and leaves test-artifacts/e2e/failed-NAME.png when not. */
   const step = (name: string, body: () => Promise<void>) => async () => {
     taken = [];
@@ -61,6 +62,8 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
   };
 
   before(async () => {
+    // This run's failure screenshots only.
+    for (const f of existsSync(artifactsDir) ? readdirSync(artifactsDir) : []) if (f.startsWith('failed-')) rmSync(join(artifactsDir, f));
     const tools = e2eTools();
     sandbox = stapSandbox();
     const vsix = freshVsix();
@@ -114,7 +117,7 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
     const expected = readFileSync(path, 'utf8').split('\n').findIndex((l) => /^function execname\b/.test(l)) + 1;
     assert.ok(expected > 0, `no 'function execname' in ${path}`);
     const pos = await waitForCursorLine(page, expected);
-    await shoot('definition');
+    await shoot('definition', true);
     assert.equal(pos.line, expected, `cursor at ${JSON.stringify(pos)}, definition at line ${expected} of ${path}`);
   }));
 
