@@ -214,6 +214,11 @@ function runOverSsh(run: SshRun): RemoteRunHandle {
     spawnError = err;
     if (pid === undefined) finish(null, null);
   });
+  // When ssh exits, whatever else is in its group (a ProxyCommand, which shares our stderr pipe)
+  // goes too; otherwise 'close' would wait for it.
+  child.on('exit', () => {
+    if (pid !== undefined && groupMembers(pid).length > 0) signalGroup(pid, 'SIGKILL');
+  });
   child.on('close', (code, signal) => finish(code, signal));
 
   if (pid !== undefined) {
@@ -224,7 +229,6 @@ function runOverSsh(run: SshRun): RemoteRunHandle {
   function finish(code: number | null, signal: NodeJS.Signals | null): void {
     if (settled) return;
     settled = true;
-    // ssh is gone; whatever it started in its group (a ProxyCommand) goes too.
     if (pid !== undefined && groupMembers(pid).length > 0) signalGroup(pid, 'SIGKILL');
     if (stdoutTail.includes('\x1b[31mERROR: ')) stdoutErrors += stdoutTail;
     showStderr(stderrTail);

@@ -16,6 +16,9 @@
  * hang the README describes), the wrapper sends it SIGTERM, then 2 s later SIGKILL to its whole
  * process group, which it has of its own when `setsid` exists on the host (so stapbpf and a `-c`
  * child go too, instead of being orphaned by a killed stap). Without `setsid` only the pid is killed.
+ * (The timer is started from the wait loop, not from the TERM trap: dash runs a subshell made in
+ * a trap with the trap kept and signals blocked, so it could not be killed. It sleeps a second at
+ * a time, so once killed it leaves no `sleep` behind for more than a second.)
  * When the program ends, whatever is left in its group is killed too (stapbpf's pre-forked `-c`
  * child after a load failure, as the README says of local runs).
  */
@@ -38,15 +41,18 @@ exec 3<&0
 cat <&3 >/dev/null 2>&1 & w=$!
 (
   p= q= e=
-  halt() {
-    kill -INT "$p" 2>/dev/null
-    ( sleep "$g"; kill -TERM "$p"; sleep 2; kill -s KILL -- "-$p" || kill -s KILL "$p" ) >/dev/null 2>&1 & e=$!
-  }
-  trap 'q=1; [ -z "$p" ] || halt' TERM
+  trap 'q=1; [ -z "$p" ] || kill -INT "$p" 2>/dev/null' TERM
   "$@" </dev/null 3<&- & p=$!
-  [ -z "$q" ] || halt
-  while :; do wait "$p"; r=$?; kill -0 "$p" 2>/dev/null || break; done
-  [ -z "$e" ] || kill "$e" 2>/dev/null
+  [ -z "$q" ] || kill -INT "$p" 2>/dev/null
+  while :; do
+    if [ -n "$q" ] && [ -z "$e" ]; then
+      ( trap - TERM; i=0; while [ $i -lt "$g" ]; do sleep 1; i=$((i+1)); done
+        kill -TERM "$p"; sleep 1; sleep 1; kill -s KILL -- "-$p" || kill -s KILL "$p" ) >/dev/null 2>&1 & e=$!
+    fi
+    wait "$p"; r=$?
+    kill -0 "$p" 2>/dev/null || break
+  done
+  [ -z "$e" ] || { kill -PIPE "$e" 2>/dev/null; wait "$e"; }
   [ -z "$sid" ] || kill -s KILL -- "-$p" 2>/dev/null
   p=
   kill -PIPE "$w" 2>/dev/null

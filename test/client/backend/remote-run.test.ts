@@ -78,26 +78,27 @@ describe('runRemote on the sandbox host', () => {
     assert.equal(result.stopped, true);
     assert.equal(result.message, undefined);
     assert.match(out.stdout(), /^begin\n(tick\n)+end\n$/);
+    assert.equal(out.stderr(), '', 'nothing on stderr (no shell job messages from the wrapper)');
     assert.ok(out.events.every((e) => e.host === 'stap-sandbox-remote'));
     assertNothingLeft(handle, remotePids);
   });
 
-  test('a silent script (no output to break a pipe) is stopped too, and its probe end prints', TIMEOUT, async () => {
+  test('a script silent after its start (no output to break a pipe) is stopped too, and its probe end prints', TIMEOUT, async () => {
     const out = collector();
     const handle = runRemote(
       join(work, 'silent.stp'),
-      'probe timer.s(600) { printf("never\\n") }\nprobe end { printf("end\\n") }\n',
+      'probe begin { printf("started\\n") }\nprobe timer.s(600) { printf("never\\n") }\nprobe end { printf("end\\n") }\n',
       remoteOptions(),
       sandboxHost(),
       out.onOutput,
     );
-    const procs = await waitFor('a remote stapbpf', () => {
-      const p = remoteRunProcesses(handle.tag);
-      return p.some((x) => x.comm === 'stapbpf') ? p : undefined;
-    });
+    // Stop only once the program runs: a SIGINT while stapbpf is still loading it is a pass-5 failure.
+    await waitFor('"started"', () => (out.stdout().includes('started\n') ? true : undefined));
+    const procs = remoteRunProcesses(handle.tag);
+    assert.ok(procs.some((x) => x.comm === 'stapbpf'), procs.map((p) => p.comm).join(' '));
     const result = await handle.stop(15000);
-    assert.equal(result.exitCode, 0, result.message);
-    assert.equal(out.stdout(), 'end\n');
+    assert.equal(result.exitCode, 0, `${result.message} ${out.stderr()}`);
+    assert.equal(out.stdout(), 'started\nend\n');
     assertNothingLeft(handle, procs.map((p) => p.pid));
   });
 
@@ -173,7 +174,9 @@ describe('runRemote on the sandbox host', () => {
     assert.equal(result.stopped, false);
     assert.match(result.message ?? '', /killed by SIGKILL/);
     // The remote side ends on its own (sshd closes the session's stdin); a watchdog bounds the wait.
-    await waitFor('the remote run to end', () => (stillAlive(procs.map((p) => p.pid)).length === 0 ? true : undefined));
+    await waitFor('the remote run to end', () =>
+      stillAlive(procs.map((p) => p.pid)).length === 0 && remoteRunProcesses(handle.tag).length === 0 ? true : undefined,
+    );
     assertNothingLeft(handle, procs.map((p) => p.pid));
   });
 
@@ -185,7 +188,9 @@ describe('runRemote on the sandbox host', () => {
     const result = await handle.stop(0);
     assert.equal(result.stopped, true);
     assert.deepEqual(stillAlive([handle.pid!]), [], 'local ssh left after stop()');
-    await waitFor('the remote run to end', () => (stillAlive(procs.map((p) => p.pid)).length === 0 ? true : undefined));
+    await waitFor('the remote run to end', () =>
+      stillAlive(procs.map((p) => p.pid)).length === 0 && remoteRunProcesses(handle.tag).length === 0 ? true : undefined,
+    );
     assertNothingLeft(handle, procs.map((p) => p.pid));
   });
 
