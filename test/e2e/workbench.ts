@@ -11,8 +11,8 @@ export const norm = (s: string | null | undefined): string => (s ?? '').replace(
 const quickInput = '.quick-input-widget .quick-input-box input';
 const quickRow = '.quick-input-widget .monaco-list-row';
 
-/** Runs a command by its title from the command palette (F1). */
-export async function runCommand(page: Page, title: string): Promise<void> {
+/** Runs a command by its title from the command palette (F1); returns performance.now() when its row was clicked. */
+export async function runCommand(page: Page, title: string): Promise<number> {
   await page.keyboard.press('F1');
   const input = page.locator(quickInput);
   await input.waitFor({ state: 'visible' });
@@ -21,7 +21,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   // its aria-label is the title, then ", " and the keybinding when it has one.
   const row = page.locator(`${quickRow}[aria-label=${JSON.stringify(title)}], ${quickRow}[aria-label^=${JSON.stringify(title + ', ')}]`).first();
   await row.waitFor({ timeout: 15_000 });
+  const chosen = performance.now();
   await row.click();
+  return chosen;
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab and language mode. */
