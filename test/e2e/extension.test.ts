@@ -184,7 +184,8 @@ async function waitForTick(page: Page, min: number, timeout: number): Promise<vo
 async function waitUntilGone(root: number, seen: Proc[], timeout: number): Promise<Proc[]> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const left = [...stapProcesses(root), ...seen.filter((p) => isAlive(p.pid))];
+    const below = stapProcesses(root);
+    const left = [...below, ...seen.filter((p) => isAlive(p.pid) && !below.some((b) => b.pid === p.pid))];
     if (left.length === 0 || Date.now() > deadline) return left;
     await new Promise((r) => setTimeout(r, 100));
   }
