@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -89,6 +90,17 @@ describe('the extension in VS Code (code-server + chromium)', { timeout: 15 * 60
     assert.match(row, /type mismatch \(string\)/);
     // n = "one" is line 6, column 3 of broken.stp.
     assert.match(row, /\[Ln 6, Col 3\]/, row);
+  }));
+
+  test('the status bar shows the target (kernel release, arch, runtime) and that stap was found', { timeout: STEP_TIMEOUT }, step('status', async () => {
+    const { page } = vscode;
+    // The sandbox's kernel build dir is for the running kernel; the runtime setting is bpf.
+    const item = page.locator('.statusbar-item', { hasText: `stap ${release()}` }).first();
+    await item.waitFor();
+    // $(pulse) when `stap -V` ran, $(warning) when stap was not found.
+    await item.locator('.codicon-pulse').waitFor({ timeout: 30_000 });
+    const text = norm(await item.innerText()).trim();
+    assert.match(text, new RegExp(`^stap ${release().replace(/[.]/g, '\\.')} \\S+ bpf$`), text);
   }));
 
   test('hovering a variable shows its type', { timeout: STEP_TIMEOUT }, step('hover', async () => {
