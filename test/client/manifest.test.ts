@@ -66,3 +66,15 @@ test('semantic tokens: exactly the non-standard types and modifiers of the serve
   assert.deepEqual(ids(pkg.contributes.semanticTokenModifiers), TOKEN_MODIFIERS.filter((m) => !standardModifiers.has(m)).sort());
   assert.ok(ids(pkg.contributes.semanticTokenTypes).includes('embedded'));
 });
+
+test('an untrusted workspace cannot choose what runs: those settings are restricted to user settings', () => {
+  const untrusted = pkg.capabilities?.untrustedWorkspaces;
+  assert.equal(untrusted?.supported, 'limited');
+  const restricted: string[] = untrusted.restrictedConfigurations;
+  const declared = Object.keys(pkg.contributes.configuration.properties);
+  for (const key of restricted) assert.ok(declared.includes(key), `${key} is restricted but not a setting`);
+  // What names a program, passes options to one, runs a command, reaches a host or writes files.
+  for (const key of ['stapPath', 'stapOptions', 'targetCommand', 'tapsetDirs', 'runtimeDir', 'useSudo', 'remoteHosts', 'sshOptions', 'compileOutputDir']) {
+    assert.ok(restricted.includes(`systemtap.${key}`), `systemtap.${key} is not restricted`);
+  }
+});
