@@ -38,6 +38,12 @@ export interface Session {
    * the `command line argument out of range` error. `$#` stays the count of `args`.
    */
   assumeArgs?: boolean;
+  /**
+   * `--tapset-document` (stap-ls only, the editor's mode): when the user's script is one of the
+   * library's files, it is analysed as that tapset (parsed as the library parses it, its own
+   * errors as errors, no usage error) in place of the library's copy of it (passes/pass1.ts).
+   */
+  tapsetDocument?: boolean;
   /** `-v` count. */
   verbose: number;
   /** `-p N`: the last pass to run (1 or 2 here). */

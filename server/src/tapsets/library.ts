@@ -360,7 +360,7 @@ function restoreLibrary<F, M>(
 }
 
 /** How a library file is parsed: privileged, `pf_no_compatible` in include dir 0, `pf_auto_path`. */
-function libraryParseOptions(session: Session, ref: LibraryFileRef): ParseOptions {
+export function libraryParseOptions(session: Session, ref: LibraryFileRef): ParseOptions {
   return {
     privileged: true,
     compatible: ref.includeIndex === 0 ? STAP_VERSION : session.compatible,
