@@ -121,7 +121,8 @@ const LONG_OPTIONS: [name: string, arg: ArgKind][] = [
 const STAP_LS_LONG_ASSUME_DEBUGINFO = 'assume-debuginfo';
 const STAP_LS_LONG_KEEP_GOING = 'keep-going';
 const STAP_LS_LONG_ASSUME_ARGS = 'assume-args';
-const STAP_LS_LONG_OPTIONS = [STAP_LS_LONG_ASSUME_DEBUGINFO, STAP_LS_LONG_KEEP_GOING, STAP_LS_LONG_ASSUME_ARGS];
+const STAP_LS_LONG_TAPSET_DOCUMENT = 'tapset-document';
+const STAP_LS_LONG_OPTIONS = [STAP_LS_LONG_ASSUME_DEBUGINFO, STAP_LS_LONG_KEEP_GOING, STAP_LS_LONG_ASSUME_ARGS, STAP_LS_LONG_TAPSET_DOCUMENT];
 
 const SHORT_OPTSTRING = 'hVvtp:I:e:E:o:R:r:a:m:kgPc:x:D:bs:uqiwl:d:L:FS:B:J:jWG:T:';
 
@@ -237,6 +238,8 @@ export interface CliOptions {
   assumeDebuginfo: boolean;
   /** `--assume-args` (stap-ls only): a `$N`/`@N` beyond the arguments given is an unknown value. */
   assumeArgs: boolean;
+  /** `--tapset-document` (stap-ls only): a script that is a library file is analysed as that tapset. */
+  tapsetDocument: boolean;
   /** `--keep-going` (stap-ls only): pass 2 reports every independent error. */
   keepGoing: boolean;
   /** `-c CMD`. */
@@ -282,6 +285,7 @@ function defaultOptions(): CliOptions {
     noGlobalVarDisplay: false,
     assumeDebuginfo: false,
     assumeArgs: false,
+    tapsetDocument: false,
     keepGoing: false,
     compatible: STAP_VERSION,
     runtime: 'kernel',
@@ -393,6 +397,9 @@ export function parseCommandLine(argv: readonly string[], prog = 'stap-ls'): Cli
         return undefined;
       case STAP_LS_LONG_ASSUME_ARGS:
         o.assumeArgs = true;
+        return undefined;
+      case STAP_LS_LONG_TAPSET_DOCUMENT:
+        o.tapsetDocument = true;
         return undefined;
       case STAP_LS_LONG_KEEP_GOING:
         o.keepGoing = true;
@@ -577,6 +584,9 @@ Options of stap-ls only (spelt in full):
    --keep-going        pass 2 reports every independent error, not only the first step's
    --assume-args       a $N/@N beyond the arguments given is an unknown number/string
                        (and a probe point using one is accepted unresolved), not an error
+   --tapset-document   a script that is one of the tapset library's files is analysed as
+                       that tapset (guru parse, its errors as errors, no usage error) in
+                       place of the library's copy of it
 Options that only affect passes 3-5 are accepted and recorded; others are refused.
 `;
 
@@ -626,6 +636,7 @@ export function runCli<F, M>(
     includePath: includePath({ SYSTEMTAP_TAPSET: io.env.SYSTEMTAP_TAPSET, XDG_DATA_DIRS: io.env.XDG_DATA_DIRS }, o.includeDirs),
     args: o.args,
     assumeArgs: o.assumeArgs,
+    tapsetDocument: o.tapsetDocument,
     verbose: o.verbose,
     lastPass: o.lastPass,
     suppressWarnings: o.suppressWarnings,

@@ -18,7 +18,8 @@
  *    differs, the difference must be explained by one of the editor's flags: running the CLI
  *    with the fixture's own options (-u, -v, …, which have no setting), or without
  *    --assume-debuginfo (a debuginfo error, or `no probes found` for a file that declares no
- *    probe), or without --assume-args gives stap's first error line. Fixtures that need what
+ *    probe), or without --assume-args, or without --tapset-document (a tapset file as the script)
+ *    gives stap's first error line. Fixtures that need what
  *    a document cannot have (stdin, -e/-E, --privilege, -G, -w) are counted apart.
  */
 import assert from 'node:assert/strict';
@@ -220,11 +221,11 @@ function fixtureSettings(c: KoCase): { settings: Settings; script?: string; drop
 
 describe('acceptance: on every must-fail fixture the first diagnostic is stap\'s first error', () => {
   const cases = koCases();
-  const counts = { same: 0, options: 0, debuginfo: 0, assumeArgs: 0, keepGoing: 0, impossible: 0 };
+  const counts = { same: 0, options: 0, debuginfo: 0, assumeArgs: 0, keepGoing: 0, tapsetDocument: 0, impossible: 0 };
   after(() =>
     console.log(
       `# must-fail fixtures: ${counts.same}/${cases.length} first diagnostic = stap's first, ${counts.options} differ by options without a setting (-u/-v/-W), ` +
-        `${counts.debuginfo} by --assume-debuginfo, ${counts.assumeArgs} by --assume-args, ${counts.keepGoing} by --keep-going, ${counts.impossible} not a document (stdin, -e/-E, --privilege, -G, -w, no file)`,
+        `${counts.debuginfo} by --assume-debuginfo, ${counts.assumeArgs} by --assume-args, ${counts.keepGoing} by --keep-going, ${counts.tapsetDocument} by --tapset-document, ${counts.impossible} not a document (stdin, -e/-E, --privilege, -G, -w, no file)`,
     ),
   );
   test('the fixtures and their goldens are there', () => {
@@ -263,6 +264,13 @@ describe('acceptance: on every must-fail fixture the first diagnostic is stap\'s
       if (firstLine(editorArgv(EDITOR_FLAGS.filter((f) => f !== '--assume-args'), dropped)) === golden.line) {
         assert.match(golden.message, /command line argument/, `${c.key}: ${problem}`);
         counts.assumeArgs++;
+        return;
+      }
+      const scriptArgv = ['-p2', ...EDITOR_FLAGS.filter((f) => f !== '--tapset-document'), ...dropped, ...settingsArgv(settings), script!, ...settings.scriptArguments];
+      if (firstLine(scriptArgv).replaceAll(`${ROOT}/`, '') === golden.line) {
+        // A tapset file opened as a document is analysed as that tapset (pass1.ts).
+        assert.match(golden.message, /^usage error: tapset file .* cannot be run directly/, `${c.key}: ${problem}`);
+        counts.tapsetDocument++;
         return;
       }
       if (firstLine(editorArgv(EDITOR_FLAGS.filter((f) => f !== '--keep-going'), dropped)) === golden.line) {

@@ -13,6 +13,13 @@
  * Pass 1 fails when a user file did not parse, a library `.stpm` had errors, the user's script is
  * a tapset file, or (under `-W`) a tapset `.stp` had errors or a warning came before pass 1.
  *
+ * `--tapset-document` (stap-ls only, the editor's mode) has one rule: a user script that is one
+ * of the library's files (the same identity stap compares for the usage error) is that tapset
+ * being edited. It is parsed as the library parses it (`libraryParseOptions`: guru, the include
+ * dir's compatibility; a `.stpm` for its macros), its errors reported as the user file's, and
+ * the library's copy of it leaves the run: its replayed diagnostics and the library's file list
+ * given to pass 2 (so the unsaved text is the only copy). No usage error.
+ *
  * No IO: files come through `Pass1Io`, output goes to the Reporter and the returned result.
  */
 import { summarizeStapFile } from '../ast/file-summary';
@@ -21,6 +28,7 @@ import { printParseTreeDump } from '../dump/p1';
 import type { Session } from '../session';
 import {
   getLibrary,
+  libraryParseOptions,
   type FrontendDiagnostic,
   type Library,
   type LibraryIo,
@@ -61,6 +69,12 @@ export interface Usage {
 export interface Pass1Io extends LibraryIo {
   /** Resource use now; the driver reports the difference in time since pass 1 started. */
   usage?(): Usage;
+  /**
+   * The user's script file as this run sees it (the editor's unsaved text), when it differs
+   * from `readFile`. The library always reads the files themselves (`readFile`): it is shared by
+   * every run and cached, so one document's unsaved text never becomes another's tapset.
+   */
+  readScript?(path: string): string | Error;
 }
 
 export interface Pass1Result<F, M> {
@@ -100,17 +114,25 @@ export function runPass1<F, M>(
   const library = getLibrary(session, frontend, io);
   const userId = input.script.kind === 'file' ? io.stat(input.script.path) : undefined;
   const userKey = userId ? `${userId.dev}:${userId.ino}` : undefined;
+  // --tapset-document: the library file the user's script is (see the module comment).
+  const ownRef = session.tapsetDocument && userKey !== undefined ? library.refs.find((r) => r.id === userKey) : undefined;
 
   // Replay the library load through this run's reporter.
+  let inOwn = false;
+  let otherErrors = false;
   for (const ev of library.events) {
+    // What the library printed about its copy of the tapset document is not replayed.
+    if (inOwn && (ev.kind === 'error' || ev.kind === 'warning' || ev.kind === 'plain-warning' || ev.kind === 'text')) continue;
     switch (ev.kind) {
       case 'file':
-        if (userKey !== undefined && ev.ref.id === userKey) {
+        inOwn = ownRef !== undefined && ev.ref.id === ownRef.id;
+        if (userKey !== undefined && ev.ref.id === userKey && !ownRef) {
           reporter.errorLine(`usage error: tapset file '${ev.ref.path}' cannot be run directly as a session script.`);
           ok = false;
         }
         break;
       case 'error':
+        otherErrors = true;
         reporter.parseError(ev.error, ev.file);
         break;
       case 'warning':
@@ -130,8 +152,11 @@ export function runPass1<F, M>(
         break;
     }
   }
-  if (library.macroErrors) ok = false;
-  if (library.scriptErrors && session.warningsAsErrors) ok = false;
+  // The library's errors, unless they were all its copy of the tapset document's.
+  const libraryErrors = ownRef ? otherErrors : true;
+  if (library.macroErrors && libraryErrors) ok = false;
+  if (library.scriptErrors && session.warningsAsErrors && libraryErrors) ok = false;
+  const runLibrary = ownRef ? withoutFile(library, ownRef.id) : library;
 
   // The user files.
   const userFiles: F[] = [];
@@ -139,13 +164,15 @@ export function runPass1<F, M>(
   let previousFailed = library.trailingFailed;
   const parseUser = (source: SourceFile): boolean => {
     if (previousFailed) reporter.shareIdentity(source, previousFailed);
-    const options: ParseOptions = {
-      privileged: session.guru,
-      compatible: session.compatible,
-      autoPath: false,
-      library: false,
-    };
-    const parsed = frontend.parseScript(source, session, library.macros, options);
+    const own = ownRef !== undefined && source === main;
+    const options: ParseOptions = own
+      ? libraryParseOptions(session, ownRef)
+      : { privileged: session.guru, compatible: session.compatible, autoPath: false, library: false };
+    // A `.stpm` being edited is read for its macros, into a table of its own (the library's stays as loaded).
+    const parsed =
+      own && ownRef.path.endsWith('.stpm')
+        ? frontend.parseMacroFile(source, session, frontend.newMacroTable(), options)
+        : frontend.parseScript(source, session, library.macros, options);
     for (const n of parsed.usedArgs ?? []) usedArgs.add(n);
     for (const d of parsed.diagnostics) {
       if (d.kind === 'error') reporter.parseError(d.error, source);
@@ -164,7 +191,7 @@ export function runPass1<F, M>(
 
   let main: SourceFile | undefined;
   if (input.script.kind === 'file') {
-    const text = io.readFile(input.script.path);
+    const text = (io.readScript ?? io.readFile)(input.script.path);
     if (text instanceof Error && text.message !== 'Is a directory') {
       reporter.errorLine(`Input file '${input.script.path}' is missing.`);
       ok = false;
@@ -179,7 +206,7 @@ export function runPass1<F, M>(
     if (!parseUser({ name: `<input${i + 1}>`, text })) ok = false;
   });
 
-  if (verbose > 0 && start && io.usage) reporter.write(pass1VerboseLine(library.files.length, start, io.usage()));
+  if (verbose > 0 && start && io.usage) reporter.write(pass1VerboseLine(runLibrary.files.length, start, io.usage()));
   if (!ok) reporter.write(PASS1_FAILED);
   let libraryFiles: F[] | undefined;
   return {
@@ -187,11 +214,25 @@ export function runPass1<F, M>(
     userFiles,
     // Lazy: a library restored from the persistent cache parses a file when its tree is asked for.
     get libraryFiles() {
-      return (libraryFiles ??= library.files.map((f) => f.stapfile));
+      return (libraryFiles ??= runLibrary.files.map((f) => f.stapfile));
     },
-    library,
+    library: runLibrary,
     usedArgs,
   };
+}
+
+const withoutFiles = new WeakMap<Library<unknown, unknown>, Map<string, Library<unknown, unknown>>>();
+
+/**
+ * The library without the file of identity `id` (the tapset document's copy), made once per
+ * library and file, so that what is indexed per library (ide/workspace-index.ts) stays shared.
+ */
+function withoutFile<F, M>(library: Library<F, M>, id: string): Library<F, M> {
+  let byId = withoutFiles.get(library as Library<unknown, unknown>);
+  if (!byId) withoutFiles.set(library as Library<unknown, unknown>, (byId = new Map()));
+  let lib = byId.get(id);
+  if (!lib) byId.set(id, (lib = { ...library, files: library.files.filter((f) => f.ref.id !== id) } as Library<unknown, unknown>));
+  return lib as Library<F, M>;
 }
 
 /** The passes pass 1 runs and the printer of its dump. */

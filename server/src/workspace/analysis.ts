@@ -1,8 +1,8 @@
 /**
  * One analysis of one document: what the editor shows is what `stap-ls` prints, so the
  * document is run through the very command line of the CLI (cli.ts `runCli`), in the editor's
- * mode: `-p2 --keep-going --assume-debuginfo --assume-args` with the settings' options, the
- * document's unsaved text served in place of its file. The run's session, parsed file and
+ * mode: `-p2 --keep-going --assume-debuginfo --assume-args --tapset-document` with the settings'
+ * options, the document's unsaved text served in place of its file. The run's session, parsed file and
  * elaboration are kept for the IDE features; its errors and warnings become diagnostics with
  * positions in the document.
  *
@@ -69,22 +69,30 @@ export interface Analysis {
   diagnostics: Diagnostic[];
 }
 
-/** The editor's options on top of the settings: every error, no debuginfo, unknown arguments. */
-export const EDITOR_FLAGS = ['--keep-going', '--assume-debuginfo', '--assume-args'];
+/**
+ * The editor's options on top of the settings: every error, no debuginfo, unknown arguments,
+ * and a tapset file opened as a document analysed as that tapset (pass1.ts `--tapset-document`).
+ */
+export const EDITOR_FLAGS = ['--keep-going', '--assume-debuginfo', '--assume-args', '--tapset-document'];
 
 /** A document's text as the passes read files: latin1 of its UTF-8 bytes. */
 export function toBytes(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
-/** The CLI's io with `path` served from `bytes` (the unsaved document). */
+/**
+ * The CLI's io with the user's script `path` served from `bytes` (the unsaved document). Only
+ * the script read (pass1.ts `Pass1Io.readScript`): the shared, cached tapset library reads the
+ * files on disk, so a tapset document's unsaved text is the run's user file and never the
+ * library's copy (which `--tapset-document` leaves out of the run).
+ */
 export function overlayIo(path: string, bytes: string, base: CliIo = nodeCliIo()): CliIo {
   const files = base.files;
   return {
     ...base,
     files: {
       ...files,
-      readFile: (p: string) => (p === path ? bytes : files.readFile(p)),
+      readScript: (p: string) => (p === path ? bytes : (files.readScript ?? files.readFile)(p)),
     },
   };
 }
