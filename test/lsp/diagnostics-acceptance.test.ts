@@ -42,12 +42,7 @@ import { STAP_FAILS } from '../helpers/stap-rejects-here';
 const FAKE_KBUILD = join(ROOT, 'test-fixtures', 'pass1', 'kbuild');
 
 /** Examples the editor rejects for a reason of its own: each with the error it gives and why. */
-const EDITOR_FAILS: Record<string, { error: RegExp; why: string }> = {
-  'process/strace.stp': {
-    error: /unresolved function set_ponter_arg/,
-    why: 'FIXME, as in known-differences.assume-debuginfo.json: stap-ls rejects a tapset call stap accepts here',
-  },
-};
+const EDITOR_FAILS: Record<string, { error: RegExp; why: string }> = {};
 
 /**
  * Examples whose arguments are pasted in as code where no placeholder can stand for them, so

@@ -32,6 +32,7 @@ import { buildFamily } from './builders';
 import { expandEntryOps } from './builders-entry';
 import { expandNetfilterVars } from './builders-netfilter';
 import { expandProcfsValue } from './builders-procfs';
+import { foldLiteralBranches, VAR_EXPANDING_FAMILIES } from './var-expand-fold';
 import { componentKey, keyString, patternRoot, sortedChildren, type Builder, type MatchNode } from './match-tree';
 import {
   ITERATION_LIMIT,
@@ -384,7 +385,8 @@ function build(state: DeriveState, b: Builder, p: UseProbe, loc: ProbePoint, suf
     // A return probe's @entry values come from a companion .call probe, derived first.
     const entry = ENTRY_FAMILIES.has(outcome.family) ? expandEntryOps(p.e, d.location, body) : undefined;
     if (entry) results.push(derived(entry.call.location, entry.call.body));
-    results.push(derived(d.location, entry?.body ?? body));
+    const main = entry?.body ?? body;
+    results.push(derived(d.location, VAR_EXPANDING_FAMILIES.has(outcome.family) ? foldLiteralBranches(main) : main));
   }
 }
 
