@@ -1,6 +1,7 @@
 /**
- * The server's own requests (rust-analyzer's lsp_ext idea). The extension's client mirrors
- * these; docs/lsp-extensions.md describes them.
+ * The server's own requests (rust-analyzer's lsp_ext idea), typed for vscode-languageserver;
+ * their shapes and names are in ext-types.ts, which the extension's client (client/src/lsp-ext.ts)
+ * builds on too. docs/lsp-extensions.md describes them.
  *
  * - `systemtap/dumpPass1`, `systemtap/dumpPass2`: what `stap-ls -p1` / `-p2` print for a
  *   document (its unsaved text, the settings' options and script arguments), byte for byte.
@@ -9,34 +10,10 @@
  */
 import { RequestType } from 'vscode-languageserver';
 
-export interface DumpParams {
-  textDocument: { uri: string };
-  /** Add `-v` (the `-p1` dump then holds the whole tapset library; `-p2` prints bodies). */
-  verbose?: boolean;
-}
+import { EXT_METHODS, type DumpParams, type DumpResult, type MemoryUsageParams, type MemoryUsageResult } from './ext-types';
 
-export interface DumpResult {
-  /** The dump (stap's stdout). */
-  stdout: string;
-  /** stap's stderr: errors, warnings, `-v` lines. */
-  stderr: string;
-  /** stap's exit status. */
-  status: number;
-}
+export type { DumpParams, DumpResult, MemoryUsageParams, MemoryUsageResult };
 
-export const dumpPass1 = new RequestType<DumpParams, DumpResult, void>('systemtap/dumpPass1');
-export const dumpPass2 = new RequestType<DumpParams, DumpResult, void>('systemtap/dumpPass2');
-
-export interface MemoryUsageParams {
-  /** Run a full garbage collection first. */
-  gc?: boolean;
-}
-
-export interface MemoryUsageResult {
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-}
-
-export const memoryUsage = new RequestType<MemoryUsageParams, MemoryUsageResult, void>('systemtap/memoryUsage');
+export const dumpPass1 = new RequestType<DumpParams, DumpResult, void>(EXT_METHODS.dumpPass1);
+export const dumpPass2 = new RequestType<DumpParams, DumpResult, void>(EXT_METHODS.dumpPass2);
+export const memoryUsage = new RequestType<MemoryUsageParams, MemoryUsageResult, void>(EXT_METHODS.memoryUsage);
