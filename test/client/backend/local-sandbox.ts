@@ -24,22 +24,15 @@ export function sandboxEnv(): Record<string, string> {
   return env;
 }
 
+/** Options with every list empty and every switch off: plain `stap SCRIPT` (tests add what they test). */
+export function plainOptions(overrides: Partial<StapOptions> = {}): StapOptions {
+  return { stapPath: 'stap', tapsetDirs: [], defines: [], guru: false, extraOptions: [], scriptArguments: [], sudo: false, ...overrides };
+}
+
 /** Options for the real /usr/bin/stap with the BPF runtime, the sandbox kbuild dir and the shim. */
 export function sandboxOptions(overrides: Partial<StapOptions> = {}): StapOptions {
   const env = sandboxEnv();
-  return {
-    stapPath: 'stap',
-    runtime: 'bpf',
-    kernelBuildDir: env.STAP_SANDBOX_KBUILD,
-    tapsetDirs: [],
-    defines: [],
-    guru: false,
-    extraOptions: [],
-    scriptArguments: [],
-    sudo: false,
-    env: { LD_PRELOAD: env.STAP_SANDBOX_PRELOAD },
-    ...overrides,
-  };
+  return plainOptions({ runtime: 'bpf', kernelBuildDir: env.STAP_SANDBOX_KBUILD, env: { LD_PRELOAD: env.STAP_SANDBOX_PRELOAD }, ...overrides });
 }
 
 /** A fresh temp dir with the given files written into it; returns the dir. */

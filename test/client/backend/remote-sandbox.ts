@@ -8,24 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 import type { RemoteHost, StapOptions } from '../../../client/src/backend/types';
-import { sandboxEnv } from './local-sandbox';
+import { plainOptions, sandboxEnv } from './local-sandbox';
 
 export function sandboxHost(alias = sandboxEnv().STAP_SANDBOX_SSH_HOST, destination = alias): RemoteHost {
   return { destination, sshOptions: ['-F', sandboxEnv().STAP_SANDBOX_SSH_CONFIG] };
 }
 
 export function remoteOptions(overrides: Partial<StapOptions> = {}): StapOptions {
-  return {
-    stapPath: 'stap',
-    runtime: 'bpf',
-    tapsetDirs: [],
-    defines: [],
-    guru: false,
-    extraOptions: [],
-    scriptArguments: [],
-    sudo: false,
-    ...overrides,
-  };
+  return plainOptions({ runtime: 'bpf', ...overrides });
 }
 
 interface Proc {

@@ -7,17 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { stapArgv } from '../../../client/src/backend/stap-command';
 import type { StapOptions } from '../../../client/src/backend/types';
-import { sandboxOptions, scriptDir } from './local-sandbox';
+import { plainOptions, sandboxOptions, scriptDir } from './local-sandbox';
 
-const base: StapOptions = {
-  stapPath: 'stap',
-  tapsetDirs: [],
-  defines: [],
-  guru: false,
-  extraOptions: [],
-  scriptArguments: [],
-  sudo: false,
-};
+const base: StapOptions = plainOptions();
 
 test('stapArgv: every option in the documented order, each value its own element, -- before the script', () => {
   const argv = stapArgv(
