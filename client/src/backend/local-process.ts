@@ -10,12 +10,19 @@
  * - After the grace period: SIGTERM to the group, then SIGKILL to the group.
  * - When the leader has exited, anything of its group still alive (stapbpf orphaned by a killed
  *   stap, a `-c` child left waiting) is SIGKILLed; `done` settles only when the group is empty.
+ * - The run gets a temporary directory of its own as TMPDIR, removed when `done` settles: stap
+ *   makes its work dir (`stapXXXXXX`, with the compiled module) there, and a stap killed by the
+ *   escalation cannot remove it itself. Not with `-k`, which asks stap to keep that dir.
  * - With sudo the leader is `sudo -n`, which relays the SIGINT we send it to stap (we are not in
  *   its process group, so sudo does not take it for a terminal's signal that stap already got).
  *   Group signals to root processes may be refused to a non-root user: then they are sent
  *   through `sudo -n kill`.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { groupMembers, processAlive, signalGroup, signalProcess, waitGroupGone } from './process-tree';
 import { buildRunResult } from './run-result';
 import { stapbpfState } from './stapbpf-state';
@@ -75,7 +82,9 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
   // with sudo the environment goes through `env K=V`: a key env would take for an option or a command is refused
   const badKey = Object.keys(spec.env ?? {}).find((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
   if (badKey !== undefined) return failedRun(`'${badKey}' is not an environment variable name`);
-  const envWords = Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  const runTmp = spec.args.includes('-k') ? undefined : mkdtempSync(join(tmpdir(), 'stap-ls-run-'));
+  const env = runTmp ? { ...spec.env, TMPDIR: runTmp } : spec.env;
+  const envWords = Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`);
   const command = spec.sudo ? 'sudo' : spec.programPath;
   const args = spec.sudo
     ? ['-n', '--', ...(envWords.length ? ['env', ...envWords] : []), spec.programPath, ...spec.args]
@@ -95,7 +104,7 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
 
   const child = spawn(command, args, {
     cwd: runOpts.cwd ?? spec.cwd,
-    env: { ...process.env, ...(spec.sudo ? {} : spec.env) },
+    env: { ...process.env, ...(spec.sudo ? {} : env) },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -159,6 +168,13 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
     }
     finished = true;
     for (const t of timers) clearTimeout(t);
+    if (runTmp) {
+      try {
+        rmSync(runTmp, { recursive: true, force: true, maxRetries: 2 });
+      } catch {
+        // files a sudo'ed stap left there belong to root: they go with the system's temp files
+      }
+    }
     if (stdoutPartial.startsWith('\x1b[')) stdoutErrors += stdoutPartial;
     const result = buildRunResult({
       program: spec.program,

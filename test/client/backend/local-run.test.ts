@@ -3,7 +3,7 @@
 // orphaned stapbpf is reaped, escalation after the grace period, the watchdog, clear messages
 // (stap missing, pass 2 failed, permission denied), hostile arguments arrive literally.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { groupMembers, processAlive } from '../../../client/src/backend/process-tree';
@@ -94,11 +94,16 @@ test("stap killed with SIGKILL: its orphaned stapbpf is reaped with the group be
   const run = runLocal(join(dir, 'tick.stp'), sandboxOptions(), out.onOutput, { watchdogMs: 90_000 });
   await out.waitFor('tick 1\n');
   const bpf = await stapbpfOf(run);
+  // stap's work dir (stapXXXXXX, the .bo in it) is in the run's own TMPDIR, which a killed stap cannot clean
+  const runTmp = readFileSync(`/proc/${run.pid}/environ`, 'utf8').split('\0').find((v) => v.startsWith('TMPDIR='))!.slice('TMPDIR='.length);
+  assert.match(runTmp, /\/stap-ls-run-/);
+  assert.ok(readdirSync(runTmp).some((n) => n.startsWith('stap')), `no stap work dir in ${runTmp}`);
   process.kill(run.pid!, 'SIGKILL');
   const result = await run.done;
   assert.equal(result.signal, 'SIGKILL');
   assert.equal(result.message, 'stap was killed by SIGKILL');
   assertNothingLeft(run, [bpf]);
+  assert.equal(existsSync(runTmp), false, `${runTmp} is left`);
 });
 
 test('the watchdog stops a run that does not end by itself (probe end runs)', { timeout: 120_000 }, async () => {
