@@ -70,18 +70,32 @@ export async function startVSCode(tools: E2eTools, workspace: string, vsix: stri
     }
   };
   try {
-    const start = spawnSync('bash', [tools.startServer, state, workspace, vsix], { encoding: 'utf8', timeout: 120_000 });
+    // code-server's sockets (vscode-ipc-*.sock, vscode-git-*.sock) go to its TMPDIR: the session's dir.
+    const start = spawnSync('bash', [tools.startServer, state, workspace, vsix], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, TMPDIR: state },
+    });
     if (start.status !== 0) throw new Error(`start-server.sh failed (exit ${start.status}):\n${start.stderr}`);
     const url = start.stdout.trim().split('\n').pop()!;
     serverPid = Number(readFileSync(join(state, 'pid'), 'utf8').trim());
 
     const { chromium } = require(tools.playwrightCore);
-    browser = await chromium.launch({
-      executablePath: tools.chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    // Playwright makes the browser's profile and artifacts dirs in os.tmpdir() and may leave them
+    // behind: under the session's own dir they go with it.
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = state;
+    try {
+      browser = await chromium.launch({
+        executablePath: tools.chromium,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    }
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StapOptions } from '../../../client/src/backend/types';
@@ -35,9 +35,15 @@ export function sandboxOptions(overrides: Partial<StapOptions> = {}): StapOption
   return plainOptions({ runtime: 'bpf', kernelBuildDir: env.STAP_SANDBOX_KBUILD, env: { LD_PRELOAD: env.STAP_SANDBOX_PRELOAD }, ...overrides });
 }
 
-/** A fresh temp dir with the given files written into it; returns the dir. */
+const scriptDirs: string[] = [];
+process.once('exit', () => {
+  for (const d of scriptDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temp dir with the given files written into it (removed when the test process exits); returns the dir. */
 export function scriptDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'stap-ls-local-'));
+  scriptDirs.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
