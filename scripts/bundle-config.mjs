@@ -14,8 +14,8 @@ const BANNER = [
   'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
 ].join('\n');
 
-/** esbuild options for the `stap-ls` bundle of `entry` into `outfile`. */
-export function cliBundleOptions(entry, outfile, { production = false, sourcemap = true } = {}) {
+/** What both bundles share: one CommonJS file for Node 20, minified for production. */
+function nodeBundle(entry, outfile, production, sourcemap) {
   return {
     entryPoints: [entry],
     outfile,
@@ -25,9 +25,16 @@ export function cliBundleOptions(entry, outfile, { production = false, sourcemap
     format: 'cjs',
     sourcemap,
     minify: production,
+    logLevel: 'warning',
+  };
+}
+
+/** esbuild options for the `stap-ls` bundle of `entry` into `outfile`. */
+export function cliBundleOptions(entry, outfile, { production = false, sourcemap = true } = {}) {
+  return {
+    ...nodeBundle(entry, outfile, production, sourcemap),
     banner: { js: BANNER },
     define: { 'import.meta.url': '__importMetaUrl' },
-    logLevel: 'warning',
   };
 }
 
@@ -37,16 +44,5 @@ export function cliBundleOptions(entry, outfile, { production = false, sourcemap
  * dependency (vscode-languageclient) bundled in. No banner: it only ever runs as a CommonJS module.
  */
 export function extensionBundleOptions(entry, outfile, { production = false, sourcemap = !production } = {}) {
-  return {
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode'],
-    sourcemap,
-    minify: production,
-    logLevel: 'warning',
-  };
+  return { ...nodeBundle(entry, outfile, production, sourcemap), external: ['vscode'] };
 }

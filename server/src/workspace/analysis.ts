@@ -157,11 +157,11 @@ export function analyzeDocument(
     );
     for (const e of reporter.events) {
       if (e.kind === 'error') {
-        diagnostics.push(locate(doc.path, lines, e.error.token, 'error', 'parse', 'error::pass1', e.error.message));
+        diagnostics.push(locate(doc.path, lines, [e.error.token], 'error', 'parse', 'error::pass1', e.error.message));
       } else if (e.kind === 'warning') {
         const w = e.warning;
         if (pass2Warnings.has(`${w.message}\0${w.token ? tokenKey(w.token) : ''}`)) continue;
-        diagnostics.push(locate(doc.path, lines, w.token, 'warning', 'parse-warning', manPageOf(w.message, 'warning::pass1'), w.message));
+        diagnostics.push(locate(doc.path, lines, [w.token], 'warning', 'parse-warning', manPageOf(w.message, 'warning::pass1'), w.message));
       } else {
         diagnostics.push(setupDiagnostic(e.line));
       }
@@ -175,7 +175,7 @@ export function analyzeDocument(
       diagnostics.push(semanticDiagnostic(doc.path, lines, d.error, sites));
     } else if (d.kind === 'warning') {
       diagnostics.push(
-        locate(doc.path, lines, d.warning.tok, 'warning', 'warning', manPageOf(d.warning.message, 'warning::pass2'), d.warning.message, sites),
+        locate(doc.path, lines, [d.warning.tok], 'warning', 'warning', manPageOf(d.warning.message, 'warning::pass2'), d.warning.message, sites),
       );
     }
   }
@@ -219,20 +219,7 @@ function semanticDiagnostic(path: string, lines: LineIndex, err: SemanticError, 
     if (e.tok) tokens.push(e.tok);
     if (e.tok2) tokens.push(e.tok2);
   }
-  return locateAny(path, lines, tokens, 'error', `semantic:${err.site}`, 'error::pass2', messages.join('; '), sites);
-}
-
-function locate(
-  path: string,
-  lines: LineIndex,
-  tok: Token | undefined,
-  severity: Diagnostic['severity'],
-  code: string,
-  manPage: string,
-  message: string,
-  sites?: UserSites,
-): Diagnostic {
-  return locateAny(path, lines, tok ? [tok] : [], severity, code, manPage, message, sites);
+  return locate(path, lines, tokens, 'error', `semantic:${err.site}`, 'error::pass2', messages.join('; '), sites);
 }
 
 /**
@@ -242,16 +229,17 @@ function locate(
  * in ({@link UserSites}: the call of the tapset function, the probe point that expands the
  * alias), with the tapset location as related information. Without any, line 1.
  */
-function locateAny(
+function locate(
   path: string,
   lines: LineIndex,
-  tokens: Token[],
+  maybeTokens: readonly (Token | undefined)[],
   severity: Diagnostic['severity'],
   code: string,
   manPage: string,
   message: string,
   sites?: UserSites,
 ): Diagnostic {
+  const tokens = maybeTokens.filter((t): t is Token => t !== undefined);
   const related: RelatedLocation[] = [];
   const seen = new Set<string>();
   let at: Range | undefined;
