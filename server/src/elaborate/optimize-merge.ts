@@ -7,7 +7,7 @@
  * and every call that referred to one of them is re-pointed (referent and mangled name).
  */
 import type { Statement } from '../ast/staptree';
-import { walkFast as walk } from './optimize-replace';
+import { walkFast as walk } from '../ast/walk';
 import { printStatement } from '../dump/p1';
 import { sortedFunctions, type Annotated, type Elaboration, type ElabFunction } from './model';
 

@@ -6,11 +6,7 @@
  * nodes.
  */
 import type { Expression, Statement } from '../ast/staptree';
-import { forEachUpdateChild, isNode, updateKeys, walkFast, type Node } from '../ast/walk';
-
-/** Every direct child node of `node`, in the optimiser's order. */
-export const forEachChild = forEachUpdateChild;
-export { walkFast };
+import { isNode, updateKeys, type Node } from '../ast/walk';
 
 const STATEMENT_KINDS = new Set([
   'block',

@@ -14,8 +14,7 @@
  * optimize-stable.ts.
  */
 import type { Statement } from '../ast/staptree';
-import type { Node } from '../ast/walk';
-import { forEachChild, walkFast as walk } from './optimize-replace';
+import { forEachUpdateChild, walkFast as walk, type Node } from '../ast/walk';
 import { semanticPassConstFold } from './const-fold';
 import { semanticPassOpt4 } from './dead-stmt';
 import {
@@ -150,7 +149,7 @@ function programSize(e: Elaboration): number {
   const todo: Node[] = [...e.probes.map((p) => p.body), ...[...e.functions.values()].map((f) => f.body)];
   for (let node = todo.pop(); node; node = todo.pop()) {
     n++;
-    forEachChild(node, (c) => todo.push(c));
+    forEachUpdateChild(node, (c) => todo.push(c));
   }
   return n;
 }

@@ -18,9 +18,8 @@
  * quirk of symbol resolution, reference §3.2, surfaces here).
  */
 import type { Expression, Statement, Symbol } from '../ast/staptree';
-import type { Node } from '../ast/walk';
+import { forEachUpdateChild, type Node } from '../ast/walk';
 import { errorCount, SemanticError, type Annotated, type Elaboration, type ElabFunction, type ElabVar } from './model';
-import { forEachChild } from './optimize-replace';
 import type { EmbeddedAnnotations } from './symbols';
 
 /** staptree.cxx `embeddedcode::tagged_p` / `embedded_expr::tagged_p`: a plain substring test. */
@@ -189,7 +188,7 @@ export class VarUse {
       }
       case 'print_format':
         if (node.printToStream) this.embeddedSeen = true;
-        forEachChild(node, (c) => this.visitUsed(c));
+        forEachUpdateChild(node, (c) => this.visitUsed(c));
         return;
       case 'target_symbol':
       case 'cast_op':
@@ -202,7 +201,7 @@ export class VarUse {
         this.enterFunctions((node as Annotated).referents ?? []);
         return;
     }
-    forEachChild(node, (c) => this.visit(c));
+    forEachUpdateChild(node, (c) => this.visit(c));
   }
 
   /** functioncall_traversing_visitor `enter_functioncall`, each body once. */
