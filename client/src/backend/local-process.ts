@@ -5,7 +5,7 @@
  *
  * - Stop = SIGINT to the leader's pid only (stap runs `probe end`, forwards the signal to stapbpf
  *   and exits 0). Never a group SIGINT: stapbpf would get it twice and can hang in pause().
- *   The signal waits until stapbpf can take it, and is repeated if stapbpf missed it
+ *   The signal waits until stapbpf can take it, and is repeated once if stapbpf missed it
  *   (stapbpf-state.ts).
  * - After the grace period: SIGTERM to the group, then SIGKILL to the group.
  * - When the leader has exited, anything of its group still alive (stapbpf orphaned by a killed
@@ -67,6 +67,12 @@ const STDERR_LIMIT = 1 << 20;
 const READY_WAIT_MS = 2000;
 /** A stapbpf still in pause() this long after the signal missed it: it is signalled again. */
 const RESEND_MS = 1000;
+/**
+ * SIGINTs sent to stap at most: stap exits at once, without `probe end`, on its third
+ * ("Too many interrupts received, exiting."; seen on a loaded machine when a slow stapbpf made
+ * the resend repeat). After these the grace period's escalation takes over.
+ */
+const MAX_SIGINTS = 2;
 const POLL_MS = 20;
 /** Group SIGKILLs (one a second) before `done` gives up on processes that cannot be killed (and says so). */
 const REAP_TRIES = 10;
@@ -203,12 +209,15 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
   const interrupt = async (leader: number): Promise<void> => {
     const started = Date.now();
     let sentAt: number | undefined;
+    let sent = 0;
     while (exit === undefined && !finished) {
       const bpf = stapbpfState(leader);
       const now = Date.now();
-      if (sentAt === undefined ? bpf.ready || now - started >= READY_WAIT_MS : bpf.inPause && now - sentAt >= RESEND_MS) {
+      const due = sentAt === undefined ? bpf.ready || now - started >= READY_WAIT_MS : bpf.inPause && now - sentAt >= RESEND_MS;
+      if (due && sent < MAX_SIGINTS) {
         signalProcess(leader, 'SIGINT');
         sentAt = now;
+        sent++;
       }
       await new Promise((resolve) => timers.push(setTimeout(resolve, POLL_MS)));
     }
