@@ -4,12 +4,12 @@
  * be re-included, or the packaged extension would lack it.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
+import { npmRunPackage } from './helpers/npm-package';
 import { zipEntries } from './helpers/zip-entries';
 import { runStapLs } from './pass1/harness';
 
@@ -75,7 +75,7 @@ test('npm run package builds dist-vsix/stap-ls-VERSION.vsix holding exactly what
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const vsix = join(root, 'dist-vsix', `${manifest.name}-${manifest.version}.vsix`);
   const started = Date.now();
-  const r = spawnSync('npm', ['run', '-s', 'package'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = npmRunPackage();
   assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
   assert.ok(statSync(vsix).mtimeMs >= started - 2000, `${vsix} was not rewritten`);
   const strip = (f: string) => f.replace(/^\.\//, '');

@@ -3,10 +3,10 @@
  * run only when no .vsix in dist-vsix/ is newer than every source it is built from.
  * `STAP_E2E_VSIX=/path/to.vsix` (or an unpacked extension folder) overrides it.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { npmRunPackage } from '../helpers/npm-package';
 import { repoRoot } from './tools';
 
 /** Files and folders the .vsix is built from; a change to any of them means packaging again. */
@@ -65,7 +65,7 @@ export function freshVsix(): Vsix {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   if (!manifest.scripts?.package) throw new Error('package.json has no "package" script: the extension cannot be packaged yet');
   const started = Date.now();
-  const run = spawnSync('npm', ['run', '-s', 'package'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = npmRunPackage();
   if (run.status !== 0) {
     throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
   }
