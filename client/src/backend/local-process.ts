@@ -68,9 +68,9 @@ const READY_WAIT_MS = 2000;
 /** A stapbpf still in pause() this long after the signal missed it: it is signalled again. */
 const RESEND_MS = 1000;
 /**
- * SIGINTs sent to stap at most: stap exits at once, without `probe end`, on its third
- * ("Too many interrupts received, exiting."; seen on a loaded machine when a slow stapbpf made
- * the resend repeat). After these the grace period's escalation takes over.
+ * Stop signals at most: the SIGINT to stap, then one resend straight to a stapbpf still in
+ * pause(). stap itself exits without `probe end` on a further interrupt ("Too many interrupts
+ * received, exiting.", seen in CI); after these the grace period's escalation takes over.
  */
 const MAX_SIGINTS = 2;
 const POLL_MS = 20;
@@ -215,7 +215,10 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
       const now = Date.now();
       const due = sentAt === undefined ? bpf.ready || now - started >= READY_WAIT_MS : bpf.inPause && now - sentAt >= RESEND_MS;
       if (due && sent < MAX_SIGINTS) {
-        signalProcess(leader, 'SIGINT');
+        // The resend goes to the sleeping stapbpf itself, as the SIGTERM stap forwards: stap
+        // ends at once, without probe end, on a second interrupt (seen in CI).
+        if (sentAt !== undefined && bpf.pid !== undefined) signalProcess(bpf.pid, 'SIGTERM');
+        else signalProcess(leader, 'SIGINT');
         sentAt = now;
         sent++;
       }
