@@ -5,8 +5,8 @@
  *
  * - Stop = SIGINT to the leader's pid only (stap runs `probe end`, forwards the signal to stapbpf
  *   and exits 0). Never a group SIGINT: stapbpf would get it twice and can hang in pause().
- *   The signal waits until stapbpf can take it, and is repeated once if stapbpf missed it
- *   (stapbpf-state.ts).
+ *   The signal waits until stapbpf can take it; a stapbpf that took it too early to wake from
+ *   pause() is woken with the signal it still catches (stapbpf-state.ts).
  * - After the grace period: SIGTERM to the group, then SIGKILL to the group.
  * - When the leader has exited, anything of its group still alive (stapbpf orphaned by a killed
  *   stap, a `-c` child left waiting) is SIGKILLed; `done` settles only when the group is empty.
@@ -64,15 +64,9 @@ const PIPE_CLOSE_MS = 2000;
 /** stderr kept for the messages; a run that prints more keeps its head and tail. */
 const STDERR_LIMIT = 1 << 20;
 /** How long a stop waits for stapbpf to be ready for the signal before sending it anyway. */
-const READY_WAIT_MS = 2000;
-/** A stapbpf still in pause() this long after the signal missed it: it is signalled again. */
-const RESEND_MS = 1000;
-/**
- * Stop signals at most: the SIGINT to stap, then one resend straight to a stapbpf still in
- * pause(). stap itself exits without `probe end` on a further interrupt ("Too many interrupts
- * received, exiting.", seen in CI); after these the grace period's escalation takes over.
- */
-const MAX_SIGINTS = 2;
+const READY_WAIT_MS = 3000;
+/** Polls in a row that must find stapbpf stuck in pause() with its signal ignored before it is woken. */
+const STUCK_POLLS = 3;
 const POLL_MS = 20;
 /** Group SIGKILLs (one a second) before `done` gives up on processes that cannot be killed (and says so). */
 const REAP_TRIES = 10;
@@ -203,27 +197,40 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
   })();
 
   /**
-   * SIGINT to the leader once its stapbpf can take it (stapbpf-state.ts), again while stapbpf
-   * still sleeps in pause() a while later; until the run ends or the escalation takes over.
+   * SIGINT to the leader once its stapbpf can take it (stapbpf-state.ts); if stapbpf then took
+   * the forwarded signal just before pause() and sleeps there for ever, the one signal its
+   * handler still catches, sent to stapbpf itself, wakes it. Never a second SIGINT to stap: it
+   * ends at once, without `probe end`, on further interrupts. The grace period's escalation
+   * covers everything else.
    */
   const interrupt = async (leader: number): Promise<void> => {
     const started = Date.now();
-    let sentAt: number | undefined;
-    let sent = 0;
+    let sent = false;
+    let stuckPolls = 0;
     while (exit === undefined && !finished) {
       const bpf = stapbpfState(leader);
-      const now = Date.now();
-      const due = sentAt === undefined ? bpf.ready || now - started >= READY_WAIT_MS : bpf.inPause && now - sentAt >= RESEND_MS;
-      if (due && sent < MAX_SIGINTS) {
-        // The resend goes to the sleeping stapbpf itself, as the SIGTERM stap forwards: stap
-        // ends at once, without probe end, on a second interrupt (seen in CI).
-        if (sentAt !== undefined && bpf.pid !== undefined) signalProcess(bpf.pid, 'SIGTERM');
-        else signalProcess(leader, 'SIGINT');
-        sentAt = now;
-        sent++;
+      if (!sent) {
+        if (bpf.ready || bpf.stuck || Date.now() - started >= READY_WAIT_MS) {
+          signalProcess(leader, 'SIGINT');
+          sent = true;
+        }
+      } else if (bpf.stuck && bpf.pid !== undefined && bpf.wakeSignal !== undefined) {
+        // seen on two polls in a row: a state /proc shows for an instant on the way out is not it
+        if (++stuckPolls >= STUCK_POLLS) {
+          signalOne(bpf.pid, bpf.wakeSignal);
+          return;
+        }
+      } else {
+        stuckPolls = 0;
       }
       await new Promise((resolve) => timers.push(setTimeout(resolve, POLL_MS)));
     }
+  };
+
+  /** A signal to one process of the run; through `sudo -n kill` when we may not signal it ourselves. */
+  const signalOne = (target: number, signal: NodeJS.Signals): void => {
+    if (finished || signalProcess(target, signal) || !spec.sudo) return;
+    spawn('sudo', ['-n', 'kill', '-s', signal, '--', String(target)], { stdio: 'ignore' }).on('error', () => {});
   };
 
   const stop = (graceMs = DEFAULT_GRACE_MS): Promise<RunResult> => {

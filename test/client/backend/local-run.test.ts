@@ -10,6 +10,7 @@ import { groupMembers, processAlive } from '../../../client/src/backend/process-
 import { runLocal, type LocalRunHandle } from '../../../client/src/backend/local-run';
 import type { OutputEvent, RunResult } from '../../../client/src/backend/types';
 import { aliveProcesses, sandboxOptions, scriptDir } from './local-sandbox';
+import { makeStapbpfMissSigterm } from './stapbpf-race';
 
 const dir = scriptDir({
   'tick.stp':
@@ -209,4 +210,16 @@ test('Stop pressed right at the first begin line, 10 times: probe end prints eve
     assert.equal(out.stdout, 'started\nthe end\n', `try ${i}`);
     assertNothingLeft(run, []);
   }
+});
+
+test('Stop when stapbpf took the forwarded SIGTERM before pause() (the CI race, made with gdb): it is woken with SIGINT, probe end prints', { timeout: 120_000 }, async () => {
+  const out = collector();
+  const run = runLocal(join(dir, 'silent.stp'), sandboxOptions(), out.onOutput, { watchdogMs: 90_000 });
+  await out.waitFor('started\n');
+  const bpf = await stapbpfOf(run);
+  await makeStapbpfMissSigterm(bpf);
+  const result = await run.stop(30_000);
+  assert.equal(result.exitCode, 0, out.stderr);
+  assert.equal(out.stdout, 'started\nthe end\n');
+  assertNothingLeft(run, [bpf]);
 });
