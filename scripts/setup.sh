@@ -3,14 +3,15 @@
 # as oracle and corpus (systemtap, systemtap-common = the tapset library, systemtap-doc = the
 # example scripts), clang/lld/wasi-libc to rebuild the grammar wasm, time (/usr/bin/time, for
 # the benchmarks), sudo (the local run backend runs `sudo -n stap` in a test), gdb (the Stop tests
-# put a real stapbpf into the state a signal race leaves it in), then `npm ci` and the
+# put a real stapbpf into the state a signal race leaves it in), busybox (the remote wrapper is
+# tested under its sh too), then `npm ci` and the
 # build, then the stap sandbox (real BPF runs, an ssh remote host) and the VS Code e2e tools.
 # Idempotent: apt is only called when a package is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${STAP_LS_SHARED:-../shared}/tools
 
-packages=(systemtap systemtap-common systemtap-doc clang lld wasi-libc time sudo gdb)
+packages=(systemtap systemtap-common systemtap-doc clang lld wasi-libc time sudo gdb busybox)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

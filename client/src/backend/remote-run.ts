@@ -3,8 +3,9 @@
  * over ssh, streaming its output, and stops it the way the stap-sandbox README's "Remote run
  * backend" prescribes: OpenSSH forwards no signals without a tty, so the script (or `.bo`) goes
  * to the remote wrapper (remote-wrapper.ts) on stdin, stdin stays open, and Stop closes it; the
- * wrapper then sends SIGINT to the remote stap pid only (`probe end` runs, its output arrives,
- * the exit status comes back as ssh's). Fallback after the grace period: SIGTERM to ssh (sshd
+ * wrapper then sends SIGINT to the remote stap pid only, once its stapbpf can take it, and wakes a
+ * stapbpf that took it too early (`probe end` runs, its output arrives, the exit status comes back
+ * as ssh's). Fallback after the grace period: SIGTERM to ssh (sshd
  * closes the session, the wrapper sees EOF), then SIGKILL to ssh's process group (a ProxyCommand).
  *
  * ssh is spawned without a shell, `detached: true`, as `ssh [host options] [ours] -- DESTINATION

@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { test } from 'node:test';
 import { compile, MAX_MODULE_NAME, moduleNameFor } from '../../../client/src/backend/compile';
 import { runCompiled } from '../../../client/src/backend/local-run';
+import { makeStapbpfMiss } from './stapbpf-race';
 import { groupMembers, processAlive } from '../../../client/src/backend/process-tree';
 import type { OutputEvent } from '../../../client/src/backend/types';
 import { aliveProcesses, sandboxOptions, scriptDir } from './local-sandbox';
@@ -106,4 +107,22 @@ test('stapbpf run directly: Stop right at the first begin line, 5 times, runs pr
     assert.equal(stdout, 'started\nthe end\n', `try ${i}`);
     assert.deepEqual(aliveProcesses(run.pid!, [run.pid!]), []);
   }
+});
+
+test('stapbpf run directly, having taken our SIGINT before pause() (made with gdb): it is woken with SIGTERM, probe end prints', { timeout: 120_000 }, async () => {
+  const compiled = await compile(join(dir, 'silent.stp'), sandboxOptions(), join(dir, 'out-silent-miss'));
+  assert.ok(compiled.artifact, compiled.message);
+  let stdout = '';
+  let started!: () => void;
+  const seen = new Promise<void>((r) => (started = r));
+  const run = runCompiled(compiled.artifact, sandboxOptions(), (e) => {
+    stdout += e.text;
+    if (stdout.includes('started\n')) started();
+  }, { watchdogMs: 90_000 });
+  await seen;
+  await makeStapbpfMiss(run.pid!, 'SIGINT');
+  const result = await run.stop(30_000);
+  assert.equal(result.exitCode, 0, stdout);
+  assert.equal(stdout, 'started\nthe end\n');
+  assert.deepEqual(aliveProcesses(run.pid!, [run.pid!]), []);
 });

@@ -10,7 +10,7 @@ import { groupMembers, processAlive } from '../../../client/src/backend/process-
 import { runLocal, type LocalRunHandle } from '../../../client/src/backend/local-run';
 import type { OutputEvent, RunResult } from '../../../client/src/backend/types';
 import { aliveProcesses, sandboxOptions, scriptDir } from './local-sandbox';
-import { makeStapbpfMissSigterm } from './stapbpf-race';
+import { makeStapbpfMiss } from './stapbpf-race';
 
 const dir = scriptDir({
   'tick.stp':
@@ -217,7 +217,7 @@ test('Stop when stapbpf took the forwarded SIGTERM before pause() (the CI race, 
   const run = runLocal(join(dir, 'silent.stp'), sandboxOptions(), out.onOutput, { watchdogMs: 90_000 });
   await out.waitFor('started\n');
   const bpf = await stapbpfOf(run);
-  await makeStapbpfMissSigterm(bpf);
+  await makeStapbpfMiss(bpf, 'SIGTERM');
   const result = await run.stop(30_000);
   assert.equal(result.exitCode, 0, out.stderr);
   assert.equal(out.stdout, 'started\nthe end\n');

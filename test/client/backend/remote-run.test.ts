@@ -19,10 +19,13 @@ import { runRemote, runRemoteCompiled, type RemoteRunHandle } from '../../../cli
 import type { OutputEvent, RemoteHost, RunResult } from '../../../client/src/backend/types';
 import { sandboxEnv } from './local-sandbox';
 import { remoteOptions, remoteRunProcesses, sandboxHost, stillAlive, waitFor } from './remote-sandbox';
+import { makeStapbpfMiss } from './stapbpf-race';
 
 const TIMEOUT = { timeout: 90000 };
 const work = mkdtempSync(join(tmpdir(), 'stap-ls-remote-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
+
+const SILENT = 'probe begin { printf("started\\n") }\nprobe end { printf("end\\n") }\n';
 
 const TICKING = `probe begin { printf("begin\\n") }
 probe timer.ms(200) { printf("tick\\n") }
@@ -55,6 +58,7 @@ function assertNothingLeft(handle: RemoteRunHandle, remotePids: number[]): void 
 async function runUntilThenStop(
   start: (onOutput: (e: OutputEvent) => void) => RemoteRunHandle,
   firstLine: string,
+  beforeStop?: (remoteStapbpf: number) => Promise<void>,
 ): Promise<{ result: RunResult; out: ReturnType<typeof collector>; handle: RemoteRunHandle; remotePids: number[] }> {
   const out = collector();
   const handle = start(out.onOutput);
@@ -63,7 +67,9 @@ async function runUntilThenStop(
   await waitFor(`"${firstLine}" from the remote`, () => (out.stdout().includes(`${firstLine}\n`) || settled ? true : undefined));
   assert.equal(settled, false, `the run ended before its first line arrived: ${out.stdout()} ${out.stderr()}`);
   const procs = remoteRunProcesses(handle.tag);
-  assert.ok(procs.some((p) => p.comm === 'stapbpf'), `no remote stapbpf seen while running: ${procs.map((p) => p.comm)}`);
+  const bpf = procs.find((p) => p.comm === 'stapbpf');
+  assert.ok(bpf, `no remote stapbpf seen while running: ${procs.map((p) => p.comm)}`);
+  await beforeStop?.(bpf.pid);
   const result = await handle.stop(15000);
   return { result, out, handle, remotePids: procs.map((p) => p.pid) };
 }
@@ -212,6 +218,30 @@ describe('runRemote on the sandbox host', () => {
     assertNothingLeft(handle, procs.map((p) => p.pid));
   });
 
+  test('Stop when the remote stapbpf took the forwarded SIGTERM before pause() (the CI race, made with gdb): the wrapper wakes it with SIGINT, probe end prints', TIMEOUT, async () => {
+    const { result, out, handle, remotePids } = await runUntilThenStop(
+      // the wrapper's own escalation is far away (its SIGTERM would wake stapbpf too): only the wake-up can end this run in time
+      (onOutput) => runRemote(join(work, 'missed.stp'), SILENT, remoteOptions(), sandboxHost(), onOutput, { remoteKillAfterSec: 60 }),
+      'started',
+      (bpf) => makeStapbpfMiss(bpf, 'SIGTERM'),
+    );
+    assert.equal(result.exitCode, 0, `${result.message} ${out.stderr()}`);
+    assert.equal(out.stdout(), 'started\nend\n');
+    assertNothingLeft(handle, remotePids);
+  });
+
+  test('Stop right at the first begin line, 5 times: probe end prints every time (the wrapper waits for stapbpf)', { timeout: 300_000 }, async () => {
+    for (let i = 0; i < 5; i++) {
+      const { result, out, handle, remotePids } = await runUntilThenStop(
+        (onOutput) => runRemote(join(work, 'first-line.stp'), SILENT, remoteOptions(), sandboxHost(), onOutput),
+        'started',
+      );
+      assert.equal(result.exitCode, 0, `try ${i}: ${result.message} ${out.stderr()}`);
+      assert.equal(out.stdout(), 'started\nend\n', `try ${i}`);
+      assertNothingLeft(handle, remotePids);
+    }
+  });
+
   test('hostile destinations are rejected before ssh runs', () => {
     const marker = join(work, 'pwned');
     for (const destination of [
@@ -284,6 +314,25 @@ describe('runRemoteCompiled on the sandbox host', () => {
     assert.equal(result.exitCode, 0, `${result.message} ${out.stderr()}`);
     assert.equal(result.stopped, true);
     assert.match(out.stdout(), /^begin\n(tick\n)+end\n$/);
+    assertNothingLeft(handle, remotePids);
+  });
+
+  test('a compiled .bo whose remote stapbpf took the SIGINT before pause() (made with gdb): the wrapper wakes it with SIGTERM, probe end prints', TIMEOUT, async () => {
+    const dir = mkdtempSync(join(work, 'compile-'));
+    writeFileSync(join(dir, 'silent.stp'), SILENT);
+    execFileSync('stap', ['--runtime=bpf', '-p4', '-m', 'stapls_remote_s', '--', 'silent.stp'], {
+      cwd: dir,
+      env: { ...process.env, LD_PRELOAD: sandboxEnv().STAP_SANDBOX_PRELOAD },
+      stdio: 'pipe',
+    });
+    const { result, out, handle, remotePids } = await runUntilThenStop(
+      // the wrapper's own escalation (SIGTERM, which stapbpf still catches) is far away: only the wake-up ends this run in time
+      (onOutput) => runRemoteCompiled(join(dir, 'stapls_remote_s.bo'), {}, sandboxHost(), onOutput, { remoteKillAfterSec: 60 }),
+      'started',
+      (bpf) => makeStapbpfMiss(bpf, 'SIGINT'),
+    );
+    assert.equal(result.exitCode, 0, `${result.message} ${out.stderr()}`);
+    assert.equal(out.stdout(), 'started\nend\n');
     assertNothingLeft(handle, remotePids);
   });
 });
