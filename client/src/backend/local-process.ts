@@ -215,7 +215,7 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
           sent = true;
         }
       } else if (bpf.stuck && bpf.pid !== undefined && bpf.wakeSignal !== undefined) {
-        // seen on two polls in a row: a state /proc shows for an instant on the way out is not it
+        // seen on STUCK_POLLS polls in a row: a state /proc shows for an instant on the way out is not it
         if (++stuckPolls >= STUCK_POLLS) {
           signalOne(bpf.pid, bpf.wakeSignal);
           return;
