@@ -30,6 +30,12 @@
  * reaches it through `FILE.pid` in the temp dir.
  * When the command ends, whatever is left in its group is killed too (stapbpf's pre-forked `-c`
  * child after a load failure, as the README says of local runs).
+ *
+ * The command gets a second temp dir of the run as TMPDIR, removed with the first: stap makes its
+ * work dir (`stapXXXXXX`, with the compiled `.bo`) there, and a stap that dies before removing
+ * it (killed by the escalation, or by SIGPIPE writing `probe end` to an ssh that was killed)
+ * leaves nothing in the host's /tmp. Not when a word is `-k`, which asks stap to keep that dir
+ * (as local runs do).
  */
 export const REMOTE_WRAPPER = String.raw`k=$1 name=$2 tag=$3 g=$4; shift 4
 IFS= read -r n || exit 2
@@ -38,6 +44,8 @@ d=$(mktemp -d "${'${'}TMPDIR:-/tmp}/stap-ls-$tag.XXXXXX") || exit 2
 f=$d/$name
 head -c "$n" > "$f"
 if [ "$(wc -c < "$f")" -ne "$n" ]; then rm -rf "$d"; echo "stap-ls: the file did not arrive whole" >&2; exit 2; fi
+t=
+case " $* " in *" -k "*) ;; *) t=$(mktemp -d "${'${TMPDIR:-/tmp}'}/stap-ls-$tag.XXXXXX") || t= ;; esac
 i=0 c=$#
 while [ $i -lt $c ]; do
   [ $i -eq $k ] && set -- "$@" "$f"
@@ -74,6 +82,7 @@ look() {
 exec 3<&0
 cat <&3 >/dev/null 2>&1 & w=$!
 (
+  [ -z "$t" ] || { TMPDIR=$t; export TMPDIR; }
   "$@" </dev/null 3<&- & p=$!
   echo "$p" > "$f.pid"
   wait "$p"; r=$?
@@ -107,5 +116,5 @@ if [ $c -ne 141 ] && kill -0 "$s" 2>/dev/null; then
 fi
 wait "$s"; r=$?
 [ -z "$e" ] || { kill -PIPE "$e" 2>/dev/null; wait "$e"; }
-rm -rf "$d"
+rm -rf "$d" ${'${t:+"$t"}'}
 exit "$r"`;

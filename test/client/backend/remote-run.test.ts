@@ -186,12 +186,17 @@ describe('runRemote on the sandbox host', () => {
     assertNothingLeft(handle, procs.map((p) => p.pid));
   });
 
-  test('Stop with no grace period takes the fallback (ssh killed at once); the remote still ends, nothing left', TIMEOUT, async () => {
+  test('Stop with no grace period takes the fallback (ssh killed at once); the remote still ends, nothing left (stap\'s work dir included)', TIMEOUT, async () => {
     const out = collector();
     const handle = runRemote(join(work, 'nograce.stp'), TICKING, remoteOptions(), sandboxHost(), out.onOutput);
     await waitFor('a tick', () => (out.stdout().includes('tick\n') ? true : undefined));
     const procs = remoteRunProcesses(handle.tag);
+    // stap's work dir is in the run's own temp dir: killed ssh means stap dies of SIGPIPE writing
+    // probe end, before it could remove that dir (it stayed in /tmp before)
+    const runDirs = readdirSync('/tmp').filter((n) => n.startsWith(`stap-ls-${handle.tag}.`));
+    const inRunDir = runDirs.some((d) => readdirSync(join('/tmp', d)).some((n) => /^stap[A-Za-z0-9]{6}$/.test(n)));
     const result = await handle.stop(0);
+    assert.ok(inRunDir, `no stap work dir in ${runDirs}`);
     assert.equal(result.stopped, true);
     assert.deepEqual(stillAlive([handle.pid!]), [], 'local ssh left after stop()');
     await waitFor('the remote run to end', () =>
