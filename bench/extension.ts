@@ -7,7 +7,8 @@
 // (c) the .vsix size.
 // Each session is a new code-server, so every activation is a cold one. Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { stapProcesses } from '../test/e2e/processes';
@@ -20,26 +21,39 @@ import { median, type BenchContext, type Row, type Section } from './util';
 
 const RUNS = Number(process.env.STAP_BENCH_RUNS ?? 3);
 
-/** Spawns stap on `script` and resolves with the ms until its first stdout line; stops it with SIGINT to its pid. */
+/**
+ * Spawns stap on `script` and resolves with the ms until its first stdout line. Then the whole
+ * run is SIGKILLed (its `probe end` is not measured, and a SIGINT this early is the stapbpf race
+ * the backends wait out), and the TMPDIR it had of its own, with stap's work dir, is removed.
+ */
 function directFirstLine(sandbox: Sandbox, script: string): Promise<number> {
   return new Promise((resolve, reject) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'stap-ls-bench-direct-'));
     const t0 = performance.now();
-    const child = spawn(sandbox.stap, [script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(sandbox.stap, [script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TMPDIR: tmp } });
     let first: number | undefined;
     let out = '';
     let err = '';
-    const watchdog = setTimeout(() => child.kill('SIGINT'), 60_000);
+    const killRun = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const watchdog = setTimeout(killRun, 60_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       if (first === undefined && out.includes('\n')) {
         first = performance.now() - t0;
-        child.kill('SIGINT'); // the pid only: its end probe runs (stap-sandbox README)
+        killRun();
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', reject);
     child.on('close', () => {
       clearTimeout(watchdog);
+      rmSync(tmp, { recursive: true, force: true });
       if (first === undefined) reject(new Error(`stap printed no line: ${err}`));
       else resolve(first);
     });
