@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { signalGroup } from '../client/src/backend/process-tree';
 import { stapProcesses } from '../test/e2e/processes';
 import { startVSCode, type VSCodeSession } from '../test/e2e/session';
 import { e2eTools, stapSandbox, type Sandbox } from '../test/e2e/tools';
@@ -34,13 +35,7 @@ function directFirstLine(sandbox: Sandbox, script: string): Promise<number> {
     let first: number | undefined;
     let out = '';
     let err = '';
-    const killRun = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
+    const killRun = () => signalGroup(child.pid!, 'SIGKILL');
     const watchdog = setTimeout(killRun, 60_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d;

@@ -143,11 +143,19 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
     });
   });
 
-  /** A group signal; through `sudo -n kill` when we may not signal root's processes ourselves. */
+  /**
+   * `signal` to process `target`, or to process group -`target` when negative; through
+   * `sudo -n kill` when we may not signal root's processes ourselves.
+   */
+  const send = (target: number, signal: NodeJS.Signals): void => {
+    if (finished) return;
+    const group = target < 0 ? -target : undefined;
+    const sent = group !== undefined ? signalGroup(group, signal) : signalProcess(target, signal);
+    if (sent || !spec.sudo || (group !== undefined && groupMembers(group).length === 0)) return;
+    spawn('sudo', ['-n', 'kill', '-s', signal, '--', String(target)], { stdio: 'ignore' }).on('error', () => {});
+  };
   const killGroup = (signal: NodeJS.Signals): void => {
-    if (pid === undefined || finished) return;
-    if (signalGroup(pid, signal) || !spec.sudo || groupMembers(pid).length === 0) return;
-    spawn('sudo', ['-n', 'kill', '-s', signal, '--', `-${pid}`], { stdio: 'ignore' }).on('error', () => {});
+    if (pid !== undefined) send(-pid, signal);
   };
 
   const done: Promise<RunResult> = (async () => {
@@ -217,7 +225,7 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
       } else if (bpf.stuck && bpf.pid !== undefined && bpf.wakeSignal !== undefined) {
         // seen on STUCK_POLLS polls in a row: a state /proc shows for an instant on the way out is not it
         if (++stuckPolls >= STUCK_POLLS) {
-          signalOne(bpf.pid, bpf.wakeSignal);
+          send(bpf.pid, bpf.wakeSignal);
           return;
         }
       } else {
@@ -225,12 +233,6 @@ export function startLocalProcess(spec: LocalProcessSpec, onOutput: (e: OutputEv
       }
       await new Promise((resolve) => timers.push(setTimeout(resolve, POLL_MS)));
     }
-  };
-
-  /** A signal to one process of the run; through `sudo -n kill` when we may not signal it ourselves. */
-  const signalOne = (target: number, signal: NodeJS.Signals): void => {
-    if (finished || signalProcess(target, signal) || !spec.sudo) return;
-    spawn('sudo', ['-n', 'kill', '-s', signal, '--', String(target)], { stdio: 'ignore' }).on('error', () => {});
   };
 
   const stop = (graceMs = DEFAULT_GRACE_MS): Promise<RunResult> => {

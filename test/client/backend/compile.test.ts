@@ -19,6 +19,21 @@ const dir = scriptDir({
   'sem.stp': 'probe begin {\n  println(1 + "a")\n}\n',
 });
 
+/** runCompiled on the sandbox; resolves once its output holds `text`, with the output so far and whether the run had settled then. */
+async function runCompiledUntil(artifact: string, text: string) {
+  let output = '';
+  let arrived!: () => void;
+  const seen = new Promise<void>((r) => (arrived = r));
+  const run = runCompiled(artifact, sandboxOptions(), (e) => {
+    output += e.text;
+    if (output.includes(text)) arrived();
+  }, { watchdogMs: 90_000 });
+  let settled = false;
+  void run.done.then(() => (settled = true));
+  await seen;
+  return { run, settledEarly: settled, output: () => output };
+}
+
 test('moduleNameFor: the script name made into a name stap -m accepts', () => {
   assert.equal(moduleNameFor('/a/Hello World-1.stp'), 'hello_world_1');
   assert.equal(moduleNameFor('/a/1st.stp'), 'stap_1st');
@@ -51,23 +66,14 @@ test('compile-only produces the .bo in the output dir; running it with stapbpf w
 test('a compiled timer probe streams under stapbpf and Stop runs its end probe, leaving no process', { timeout: 120_000 }, async () => {
   const result = await compile(join(dir, 'tick.stp'), sandboxOptions(), join(dir, 'out-tick'));
   assert.ok(result.artifact, result.message);
-  let stdout = '';
-  let sawTick!: () => void;
-  const ticked = new Promise<void>((r) => (sawTick = r));
-  const run = runCompiled(result.artifact, sandboxOptions(), (e) => {
-    stdout += e.text;
-    if (stdout.includes('tick 2\n')) sawTick();
-  }, { watchdogMs: 90_000 });
-  let settled = false;
-  void run.done.then(() => (settled = true));
-  await ticked;
-  assert.equal(settled, false);
+  const { run, settledEarly, output } = await runCompiledUntil(result.artifact, 'tick 2\n');
+  assert.equal(settledEarly, false);
   assert.ok(processAlive(run.pid!));
   const members = groupMembers(run.pid!);
   const ran = await run.stop(30_000);
   assert.equal(ran.stopped, true);
   assert.equal(ran.exitCode, 0, ran.message);
-  assert.match(stdout, /^tick 1\ntick 2\n(tick \d+\n)*end \d+\n$/);
+  assert.match(output(), /^tick 1\ntick 2\n(tick \d+\n)*end \d+\n$/);
   assert.deepEqual(aliveProcesses(run.pid!, [run.pid!, ...members]), []);
 });
 
@@ -94,17 +100,10 @@ test('stapbpf run directly: Stop right at the first begin line, 5 times, runs pr
   const compiled = await compile(join(dir, 'silent.stp'), sandboxOptions(), join(dir, 'out-silent'));
   assert.ok(compiled.artifact, compiled.message);
   for (let i = 0; i < 5; i++) {
-    let stdout = '';
-    let started!: () => void;
-    const seen = new Promise<void>((r) => (started = r));
-    const run = runCompiled(compiled.artifact, sandboxOptions(), (e) => {
-      stdout += e.text;
-      if (stdout.includes('started\n')) started();
-    }, { watchdogMs: 90_000 });
-    await seen;
+    const { run, output } = await runCompiledUntil(compiled.artifact, 'started\n');
     const result = await run.stop(20_000);
-    assert.equal(result.exitCode, 0, `try ${i}: ${stdout}`);
-    assert.equal(stdout, 'started\nthe end\n', `try ${i}`);
+    assert.equal(result.exitCode, 0, `try ${i}: ${output()}`);
+    assert.equal(output(), 'started\nthe end\n', `try ${i}`);
     assert.deepEqual(aliveProcesses(run.pid!, [run.pid!]), []);
   }
 });
@@ -112,17 +111,10 @@ test('stapbpf run directly: Stop right at the first begin line, 5 times, runs pr
 test('stapbpf run directly, having taken our SIGINT before pause() (made with gdb): it is woken with SIGTERM, probe end prints', { timeout: 120_000 }, async () => {
   const compiled = await compile(join(dir, 'silent.stp'), sandboxOptions(), join(dir, 'out-silent-miss'));
   assert.ok(compiled.artifact, compiled.message);
-  let stdout = '';
-  let started!: () => void;
-  const seen = new Promise<void>((r) => (started = r));
-  const run = runCompiled(compiled.artifact, sandboxOptions(), (e) => {
-    stdout += e.text;
-    if (stdout.includes('started\n')) started();
-  }, { watchdogMs: 90_000 });
-  await seen;
+  const { run, output } = await runCompiledUntil(compiled.artifact, 'started\n');
   await makeStapbpfMiss(run.pid!, 'SIGINT');
   const result = await run.stop(30_000);
-  assert.equal(result.exitCode, 0, stdout);
-  assert.equal(stdout, 'started\nthe end\n');
+  assert.equal(result.exitCode, 0, output());
+  assert.equal(output(), 'started\nthe end\n');
   assert.deepEqual(aliveProcesses(run.pid!, [run.pid!]), []);
 });

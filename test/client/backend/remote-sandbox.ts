@@ -5,7 +5,7 @@
  * (its netns, `ip netns pids`) and locally.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import type { RemoteHost, StapOptions } from '../../../client/src/backend/types';
 import { plainOptions, sandboxEnv } from './local-sandbox';
@@ -53,9 +53,16 @@ export function remoteProcesses(): Proc[] {
     .filter((p): p is Proc => p !== undefined);
 }
 
+/** Live processes of this machine (every netns). */
+export function localProcesses(): Proc[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map((n) => readProc(Number(n)))
+    .filter((p): p is Proc => p !== undefined);
+}
+
 /** The remote processes of one run: those whose command line holds its tag, and their descendants. */
-export function remoteRunProcesses(tag: string): Proc[] {
-  const all = remoteProcesses();
+export function remoteRunProcesses(tag: string, all = remoteProcesses()): Proc[] {
   const ours = new Set(all.filter((p) => p.cmdline.includes(tag)).map((p) => p.pid));
   for (let grew = true; grew; ) {
     grew = false;

@@ -8,44 +8,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { groupMembers, processAlive } from '../../../client/src/backend/process-tree';
+import { groupMembers, signalGroup } from '../../../client/src/backend/process-tree';
 import { REMOTE_WRAPPER } from '../../../client/src/backend/remote-wrapper';
 import { sandboxEnv } from './local-sandbox';
+import { localProcesses, remoteRunProcesses, stillAlive } from './remote-sandbox';
 import { makeStapbpfMiss } from './stapbpf-race';
 
 const SILENT = 'probe begin { printf("started\\n") }\nprobe end { printf("end\\n") }\n';
 
 const shells: [string, string[]][] = [['sh', []], ['dash', []], ['bash', []], ['busybox', ['sh']]];
 
-/** The live process named `comm` whose parent is `parent`. */
-function childNamed(parent: number, comm: string): number | undefined {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (stat.includes(` (${comm}) `) && fields[0] !== 'Z' && Number(fields[1]) === parent) return Number(name);
-    } catch {
-      // gone
-    }
-  }
-  return undefined;
-}
-
-/** The command the wrapper runs (stap, its own session leader through setsid) and its stapbpf. */
-function runProcesses(wrapper: number): number[] {
-  for (const sub of groupMembers(wrapper)) {
-    const stap = childNamed(sub, 'stap');
-    if (stap !== undefined) return [stap, ...[childNamed(stap, 'stapbpf')].filter((p) => p !== undefined)];
-  }
-  return [];
-}
-
 async function gone(pids: number[], group: number): Promise<string[]> {
-  const alive = () => [...new Set([...pids.filter((p) => processAlive(p)), ...groupMembers(group)])].map((p) => `${p} ${readFileSync(`/proc/${p}/comm`, 'latin1').trim()}`);
+  const alive = () => stillAlive([...new Set([...pids, ...groupMembers(group)])]);
   // the wrapper's stop job, killed when the command ends, may leave its `sleep 0.05` for that long
   for (let i = 0; i < 50 && alive().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
   return alive();
@@ -70,10 +47,10 @@ async function stopRun(shell: string, shellArgs: string[], miss: boolean): Promi
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdin.write(`${Buffer.byteLength(SILENT)}\n${SILENT}`);
   await started;
-  const procs = runProcesses(child.pid!);
-  const killAll = () => {
-    for (const p of [-child.pid!, ...procs.map((x) => -x)]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
-  };
+  // the wrapper and stap (its temp file's path) hold the tag; stapbpf is stap's child
+  const run = remoteRunProcesses(tag, localProcesses());
+  const procs = ['stap', 'stapbpf'].map((c) => run.find((p) => p.comm === c)?.pid).filter((p) => p !== undefined);
+  const killAll = () => [child.pid!, ...procs].forEach((p) => signalGroup(p, 'SIGKILL'));
   const timer = setTimeout(killAll, 20_000); // the wrapper's own escalation is 60 s away
   try {
     assert.equal(procs.length, 2, `${shell}: stap and stapbpf not found under the wrapper`);
